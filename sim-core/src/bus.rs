@@ -1,0 +1,339 @@
+//! The bus: routes every guest access to a backed region, a device, or a fault; owns the clock
+//! (`now`, `next_event`) so that time advances in one place; counts accesses to unmodelled
+//! device addresses for the report.
+
+use crate::console::Console;
+use crate::device::{Device, DeviceCtx, Width};
+use crate::exception::ExceptionState;
+use crate::memory::MemoryMap;
+use std::collections::BTreeMap;
+
+/// Peripheral space (vendor peripherals): unmodelled addresses read 0 and ignore writes.
+pub const PERIPHERAL_SPACE: std::ops::Range<u32> = 0x4000_0000..0x6000_0000;
+/// Private peripheral bus (SCS and debug components).
+pub const PPB: std::ops::Range<u32> = 0xE000_0000..0xE010_0000;
+
+/// A failed bus access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BusError {
+    /// Nothing is mapped at the address.
+    #[error("no memory or device at 0x{0:08x}")]
+    Unmapped(u32),
+    /// A write to flash (read-only at run time).
+    #[error("write to read-only memory at 0x{0:08x}")]
+    ReadOnly(u32),
+    /// A device refused the access.
+    #[error("device refused access at 0x{0:08x}")]
+    Device(u32),
+}
+
+impl BusError {
+    /// The address that faulted.
+    pub fn addr(self) -> u32 {
+        match self {
+            BusError::Unmapped(a) | BusError::ReadOnly(a) | BusError::Device(a) => a,
+        }
+    }
+}
+
+/// Reads and writes seen at one unmodelled device address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccessCount {
+    /// Reads.
+    pub reads: u64,
+    /// Writes.
+    pub writes: u64,
+}
+
+/// A device placed at an address range.
+pub struct Mapped {
+    /// First address.
+    pub base: u32,
+    /// Size of its register window.
+    pub size: u32,
+    /// The device.
+    pub dev: Box<dyn Device>,
+}
+
+/// Memory, devices, exception state and the clock.
+pub struct Bus {
+    /// Flash and SRAM.
+    pub map: MemoryMap,
+    /// Devices, searched in order.
+    pub devices: Vec<Mapped>,
+    /// NVIC/SCB architectural state.
+    pub exc: ExceptionState,
+    /// Guest output.
+    pub console: Console,
+    /// Cycles since reset: the one clock of the machine.
+    pub now: u64,
+    /// Cycle of the earliest device event (`u64::MAX` when none).
+    pub next_event: u64,
+    /// Wait states of accesses since the executor last took them.
+    pub wait: u32,
+    /// Accesses to unmodelled device addresses, by address.
+    pub unmodelled: BTreeMap<u32, AccessCount>,
+    /// Bumped when code memory is written outside normal execution (debugger, `--load`).
+    pub code_epoch: u64,
+}
+
+impl Bus {
+    /// A bus over `map` with no devices.
+    pub fn new(map: MemoryMap, exc: ExceptionState, console: Console) -> Bus {
+        Bus {
+            map,
+            devices: Vec::new(),
+            exc,
+            console,
+            now: 0,
+            next_event: u64::MAX,
+            wait: 0,
+            unmodelled: BTreeMap::new(),
+            code_epoch: 0,
+        }
+    }
+
+    /// Maps a device at `base`.
+    pub fn add_device(&mut self, base: u32, size: u32, dev: Box<dyn Device>) {
+        self.devices.push(Mapped { base, size, dev });
+        self.reschedule();
+    }
+
+    /// Recomputes `next_event` from the devices.
+    pub fn reschedule(&mut self) {
+        self.next_event = self
+            .devices
+            .iter()
+            .filter_map(|m| m.dev.next_event())
+            .min()
+            .unwrap_or(u64::MAX);
+    }
+
+    /// Runs every device event due at `now`, then reschedules.
+    pub fn service_events(&mut self) {
+        let now = self.now;
+        for m in &mut self.devices {
+            if m.dev.next_event().is_some_and(|t| t <= now) {
+                let mut ctx = DeviceCtx {
+                    now,
+                    exc: &mut self.exc,
+                    console: &mut self.console,
+                };
+                m.dev.on_event(&mut ctx);
+            }
+        }
+        self.reschedule();
+    }
+
+    /// Reads a byte.
+    #[inline(always)]
+    pub fn read8(&mut self, addr: u32) -> Result<u32, BusError> {
+        for r in &self.map.regions {
+            if let Some(off) = r.offset(addr, 1) {
+                self.wait += r.wait_states;
+                return Ok(u32::from(r.data[off]));
+            }
+        }
+        self.read_slow(addr, 1)
+    }
+
+    /// Reads a little-endian halfword (any alignment; alignment rules are the executor's).
+    #[inline(always)]
+    pub fn read16(&mut self, addr: u32) -> Result<u32, BusError> {
+        for r in &self.map.regions {
+            if let Some(off) = r.offset(addr, 2) {
+                self.wait += r.wait_states;
+                return Ok(u32::from(u16::from_le_bytes([
+                    r.data[off],
+                    r.data[off + 1],
+                ])));
+            }
+        }
+        self.read_slow(addr, 2)
+    }
+
+    /// Reads a little-endian word.
+    #[inline(always)]
+    pub fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
+        for r in &self.map.regions {
+            if let Some(off) = r.offset(addr, 4) {
+                self.wait += r.wait_states;
+                let b = &r.data[off..off + 4];
+                return Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            }
+        }
+        self.read_slow(addr, 4)
+    }
+
+    /// Writes a byte.
+    #[inline(always)]
+    pub fn write8(&mut self, addr: u32, v: u32) -> Result<(), BusError> {
+        self.write(addr, 1, v)
+    }
+
+    /// Writes a halfword.
+    #[inline(always)]
+    pub fn write16(&mut self, addr: u32, v: u32) -> Result<(), BusError> {
+        self.write(addr, 2, v)
+    }
+
+    /// Writes a word.
+    #[inline(always)]
+    pub fn write32(&mut self, addr: u32, v: u32) -> Result<(), BusError> {
+        self.write(addr, 4, v)
+    }
+
+    /// Writes `width` bytes of `v`, little-endian.
+    #[inline(always)]
+    pub fn write(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
+        for r in &mut self.map.regions {
+            if let Some(off) = r.offset(addr, u32::from(width)) {
+                if !r.writable() {
+                    return Err(BusError::ReadOnly(addr));
+                }
+                self.wait += r.wait_states;
+                let b = v.to_le_bytes();
+                r.data[off..off + usize::from(width)].copy_from_slice(&b[..usize::from(width)]);
+                return Ok(());
+            }
+        }
+        self.write_slow(addr, width, v)
+    }
+
+    fn device_at(&self, addr: u32) -> Option<usize> {
+        self.devices
+            .iter()
+            .position(|m| addr.wrapping_sub(m.base) < m.size)
+    }
+
+    #[cold]
+    fn read_slow(&mut self, addr: u32, width: Width) -> Result<u32, BusError> {
+        if let Some(i) = self.device_at(addr) {
+            let m = &mut self.devices[i];
+            let mut ctx = DeviceCtx {
+                now: self.now,
+                exc: &mut self.exc,
+                console: &mut self.console,
+            };
+            let r = m
+                .dev
+                .read(addr - m.base, width, &mut ctx)
+                .map_err(|_| BusError::Device(addr));
+            self.reschedule();
+            return r;
+        }
+        if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {
+            self.unmodelled.entry(addr).or_default().reads += 1;
+            return Ok(0);
+        }
+        Err(BusError::Unmapped(addr))
+    }
+
+    #[cold]
+    fn write_slow(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
+        if let Some(i) = self.device_at(addr) {
+            let m = &mut self.devices[i];
+            let mut ctx = DeviceCtx {
+                now: self.now,
+                exc: &mut self.exc,
+                console: &mut self.console,
+            };
+            let r = m
+                .dev
+                .write(addr - m.base, width, v, &mut ctx)
+                .map_err(|_| BusError::Device(addr));
+            self.reschedule();
+            return r;
+        }
+        if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {
+            self.unmodelled.entry(addr).or_default().writes += 1;
+            return Ok(());
+        }
+        Err(BusError::Unmapped(addr))
+    }
+
+    /// Reads without side effects or wait states (TUI, gdb, reports).
+    pub fn peek(&self, addr: u32, width: Width) -> Option<u32> {
+        if let Some((i, off)) = self.map.find(addr, u32::from(width)) {
+            let d = &self.map.regions[i].data[off..off + usize::from(width)];
+            let mut b = [0u8; 4];
+            b[..d.len()].copy_from_slice(d);
+            return Some(u32::from_le_bytes(b));
+        }
+        let i = self.device_at(addr)?;
+        let m = &self.devices[i];
+        m.dev.peek(addr - m.base, width, self.now, &self.exc)
+    }
+
+    /// Bytes of backed memory without side effects; `None` if any byte is not backed.
+    pub fn peek_bytes(&self, addr: u32, len: u32) -> Option<&[u8]> {
+        let (i, off) = self.map.find(addr, len)?;
+        Some(&self.map.regions[i].data[off..off + len as usize])
+    }
+
+    /// Writes backed memory from outside the guest (debugger, `--load`), flash included.
+    pub fn poke_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<(), BusError> {
+        let (i, off) = self
+            .map
+            .find(addr, bytes.len() as u32)
+            .ok_or(BusError::Unmapped(addr))?;
+        self.map.regions[i].data[off..off + bytes.len()].copy_from_slice(bytes);
+        self.code_epoch += 1;
+        Ok(())
+    }
+
+    /// Takes the wait states accumulated since the last call.
+    #[inline(always)]
+    pub fn take_wait(&mut self) -> u32 {
+        std::mem::take(&mut self.wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Board;
+
+    fn bus() -> Bus {
+        let board = Board::load("nano33ble").unwrap();
+        Bus::new(
+            MemoryMap::new(&board),
+            ExceptionState::new(&board),
+            Console::new(false),
+        )
+    }
+
+    #[test]
+    fn sram_reads_back_little_endian_at_any_alignment() {
+        let mut b = bus();
+        b.write32(0x2000_0001, 0xA1B2_C3D4).unwrap();
+        assert_eq!(b.read8(0x2000_0001).unwrap(), 0xD4);
+        assert_eq!(b.read16(0x2000_0003).unwrap(), 0xA1B2);
+        assert_eq!(b.read32(0x2000_0001).unwrap(), 0xA1B2_C3D4);
+        assert_eq!(b.peek(0x2000_0001, 4), Some(0xA1B2_C3D4));
+    }
+
+    #[test]
+    fn flash_is_read_only_and_unmapped_faults() {
+        let mut b = bus();
+        assert_eq!(b.write32(0x100, 1), Err(BusError::ReadOnly(0x100)));
+        assert_eq!(b.read32(0x9000_0000), Err(BusError::Unmapped(0x9000_0000)));
+        // The last word of SRAM is fine, one byte past it is not.
+        assert!(b.read32(0x2003_fffc).is_ok());
+        assert_eq!(b.read32(0x2003_fffd), Err(BusError::Unmapped(0x2003_fffd)));
+    }
+
+    #[test]
+    fn unmodelled_peripherals_are_counted() {
+        let mut b = bus();
+        assert_eq!(b.read32(0x4000_0100).unwrap(), 0);
+        b.write32(0x4000_0100, 7).unwrap();
+        assert_eq!(
+            b.unmodelled.get(&0x4000_0100),
+            Some(&AccessCount {
+                reads: 1,
+                writes: 1
+            })
+        );
+    }
+}

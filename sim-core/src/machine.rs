@@ -1,0 +1,365 @@
+//! The machine and its run loop: executes the ISA in batches, takes pending exceptions, turns
+//! faults into exceptions (or lockup), sleeps through WFI to the next event, serves
+//! semihosting and stops on exit, limits, unhandled faults and deadlock.
+
+use crate::board::Board;
+use crate::bus::Bus;
+use crate::console::Console;
+use crate::cpu::Cpu;
+use crate::exception::{exception_name, num, ExceptionState, FaultOutcome};
+use crate::isa::{Fault, Flow, InstrClass, Isa, Retired, RunExit, Trap};
+use crate::loader::Image;
+use crate::memory::{FitError, MemoryMap};
+use crate::stats::Stats;
+
+/// The BKPT immediate that requests semihosting.
+pub const SEMIHOSTING_BKPT: u8 = 0xAB;
+
+/// What a semihosting call asks of the machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostAction {
+    /// Put this value in R0 and continue.
+    Return(u32),
+    /// The guest exits with this status (SYS_EXIT, SYS_EXIT_EXTENDED).
+    Exit(i32),
+}
+
+/// A semihosting implementation (ARM semihosting via BKPT 0xAB).
+pub trait Semihost {
+    /// Serves operation `op` (R0) with parameter `param` (R1).
+    fn call(&mut self, op: u32, param: u32, cpu: &Cpu, bus: &mut Bus) -> HostAction;
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// The guest exited through semihosting with this status.
+    Exit(i32),
+    /// `--max-instructions` was reached.
+    InstructionLimit(u64),
+    /// `--max-cycles` was reached.
+    CycleLimit(u64),
+    /// A fault was taken by a handler that only spins (`b .`): nothing will ever happen again.
+    UnhandledFault(FaultReport),
+    /// The core locked up (a fault in HardFault or NMI).
+    Lockup(FaultReport),
+    /// WFI/WFE with no enabled interrupt or timer that could ever wake the core.
+    Deadlock {
+        /// PC of the sleeping instruction's successor.
+        pc: u32,
+    },
+    /// BKPT other than semihosting, or a debugger breakpoint.
+    Breakpoint {
+        /// Address of the breakpoint.
+        pc: u32,
+    },
+}
+
+impl StopReason {
+    /// Stable name for reports and JSON ("exit", "cycle_limit", ...).
+    pub fn key(&self) -> &'static str {
+        match self {
+            StopReason::Exit(_) => "exit",
+            StopReason::InstructionLimit(_) => "instruction_limit",
+            StopReason::CycleLimit(_) => "cycle_limit",
+            StopReason::UnhandledFault(_) => "unhandled_fault",
+            StopReason::Lockup(_) => "lockup",
+            StopReason::Deadlock { .. } => "deadlock",
+            StopReason::Breakpoint { .. } => "breakpoint",
+        }
+    }
+}
+
+/// A fault as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultReport {
+    /// PC of the faulting instruction.
+    pub pc: u32,
+    /// "function+0x12" for the PC.
+    pub location: String,
+    /// The fault.
+    pub fault: Fault,
+    /// Exception that handled it ("HardFault").
+    pub exception: String,
+    /// Decoded fault status bits.
+    pub status: Vec<String>,
+    /// Cycle at which it happened.
+    pub cycle: u64,
+}
+
+/// Run limits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Stop after this many instructions.
+    pub max_instructions: Option<u64>,
+    /// Stop after this many cycles.
+    pub max_cycles: Option<u64>,
+}
+
+/// Instructions per call of [`Isa::run`]: large enough to amortise, small enough to honour
+/// limits and debugger interrupts promptly.
+const BATCH: u64 = 1 << 16;
+
+/// A board with a loaded program, ready to run.
+pub struct Machine {
+    /// The board.
+    pub board: Board,
+    /// The program.
+    pub image: Image,
+    /// Core registers.
+    pub cpu: Cpu,
+    /// Memory, devices, exception state, clock.
+    pub bus: Bus,
+    /// The instruction set.
+    pub isa: Box<dyn Isa>,
+    /// Semihosting, if enabled.
+    pub semihost: Option<Box<dyn Semihost>>,
+    /// Counters.
+    pub stats: Stats,
+    /// Limits.
+    pub limits: Limits,
+    /// Every fault taken, in order (at most 64 kept).
+    pub faults: Vec<FaultReport>,
+    stopped: Option<StopReason>,
+}
+
+impl Machine {
+    /// Places `image` into the board's memory. Devices and semihosting are added by the caller,
+    /// then [`Machine::reset`].
+    pub fn new(
+        board: Board,
+        image: Image,
+        isa: Box<dyn Isa>,
+        console: Console,
+    ) -> Result<Machine, FitError> {
+        let mut map = MemoryMap::new(&board);
+        map.load(&image, &board.name)?;
+        let exc = ExceptionState::new(&board);
+        let bus = Bus::new(map, exc, console);
+        Ok(Machine {
+            board,
+            image,
+            cpu: Cpu::default(),
+            bus,
+            isa,
+            semihost: None,
+            stats: Stats::default(),
+            limits: Limits::default(),
+            faults: Vec::new(),
+            stopped: None,
+        })
+    }
+
+    /// Resets the core (SP and PC from the vector table). A vector table that cannot be read
+    /// is reported as a lockup.
+    pub fn reset(&mut self) -> Result<(), StopReason> {
+        self.stopped = None;
+        self.isa.flush_decode_cache();
+        if let Err(t) = self.isa.reset(&mut self.cpu, &mut self.bus) {
+            let fault = match t {
+                Trap::Fault(f) => f,
+                Trap::Breakpoint(_) => Fault::VectorTable {
+                    addr: self.bus.exc.vtor,
+                },
+            };
+            let r = StopReason::Lockup(self.report(fault, "Reset"));
+            self.stopped = Some(r.clone());
+            return Err(r);
+        }
+        Ok(())
+    }
+
+    /// Why the machine stopped, if it has.
+    pub fn stopped(&self) -> Option<&StopReason> {
+        self.stopped.as_ref()
+    }
+
+    fn report(&self, fault: Fault, exception: &str) -> FaultReport {
+        FaultReport {
+            pc: self.cpu.pc(),
+            location: self.image.describe_addr(self.cpu.pc()),
+            fault,
+            exception: exception.to_string(),
+            status: self.bus.exc.fault_status(),
+            cycle: self.bus.now,
+        }
+    }
+
+    fn stop(&mut self, reason: StopReason) -> StopReason {
+        self.stopped = Some(reason.clone());
+        reason
+    }
+
+    /// Runs until the guest exits or something stops it.
+    pub fn run(&mut self) -> StopReason {
+        self.run_for(u64::MAX)
+            .expect("an unbounded run only returns when stopped")
+    }
+
+    /// Runs at most `instructions` more instructions; `None` when that budget ran out first.
+    pub fn run_for(&mut self, instructions: u64) -> Option<StopReason> {
+        let start = self.stats.instructions;
+        loop {
+            if let Some(s) = &self.stopped {
+                return Some(s.clone());
+            }
+            if let Some(max) = self.limits.max_instructions {
+                if self.stats.instructions >= max {
+                    return Some(self.stop(StopReason::InstructionLimit(max)));
+                }
+            }
+            if let Some(max) = self.limits.max_cycles {
+                if self.bus.now >= max {
+                    return Some(self.stop(StopReason::CycleLimit(max)));
+                }
+            }
+            let done = self.stats.instructions - start;
+            if done >= instructions {
+                return None;
+            }
+            if self.bus.now >= self.bus.next_event {
+                self.bus.service_events();
+            }
+            if self.bus.exc.dirty {
+                self.take_pending();
+                continue;
+            }
+            let mut budget = (instructions - done).min(BATCH);
+            if let Some(max) = self.limits.max_instructions {
+                budget = budget.min(max - self.stats.instructions);
+            }
+            if let Some(max) = self.limits.max_cycles {
+                // Keep the batch small near the cycle limit so the overshoot stays small.
+                budget = budget.min((max - self.bus.now).max(1));
+            }
+            match self
+                .isa
+                .run(&mut self.cpu, &mut self.bus, &mut self.stats, budget)
+            {
+                RunExit::Budget | RunExit::Event => {}
+                RunExit::Sleep(flow) => self.sleep(flow),
+                RunExit::Trap(Trap::Fault(f)) => self.fault(f),
+                RunExit::Trap(Trap::Breakpoint(imm)) => self.breakpoint(imm),
+            }
+        }
+    }
+
+    /// Executes exactly one instruction (or takes one pending exception first); for debuggers.
+    pub fn step(&mut self) -> Option<StopReason> {
+        if self.bus.exc.dirty {
+            self.take_pending();
+        }
+        self.run_for(1)
+    }
+
+    fn take_pending(&mut self) {
+        self.bus.exc.dirty = false;
+        if let Some(n) = self.bus.exc.pending_to_take(&self.cpu) {
+            self.enter(n);
+        }
+    }
+
+    fn enter(&mut self, n: u16) {
+        match self.isa.enter_exception(&mut self.cpu, &mut self.bus, n) {
+            Ok(cycles) => {
+                self.bus.now += u64::from(cycles);
+                self.stats.exceptions += 1;
+                self.bus.exc.dirty = true;
+            }
+            Err(Trap::Fault(f)) => self.fault(f),
+            Err(Trap::Breakpoint(_)) => {}
+        }
+    }
+
+    fn fault(&mut self, fault: Fault) {
+        let outcome = self.bus.exc.raise_fault(fault, &self.cpu);
+        let handler = match outcome {
+            FaultOutcome::Pending(n) => exception_name(n),
+            FaultOutcome::Lockup => "Lockup".to_string(),
+        };
+        let report = self.report(fault, &handler);
+        if self.faults.len() < 64 {
+            self.faults.push(report.clone());
+        }
+        match outcome {
+            FaultOutcome::Lockup => {
+                self.cpu.lockup = true;
+                self.stop(StopReason::Lockup(report));
+            }
+            FaultOutcome::Pending(n) => {
+                self.bus.exc.dirty = false;
+                self.enter(n);
+                if self.stopped.is_none() && self.handler_spins(n) {
+                    self.stop(StopReason::UnhandledFault(report));
+                }
+            }
+        }
+    }
+
+    /// Whether the handler now executing starts with a branch to itself (the default handler
+    /// of most startup files): then the fault is unhandled and the run is over.
+    fn handler_spins(&self, n: u16) -> bool {
+        debug_assert!(n <= num::USAGEFAULT || n >= num::IRQ0 || n == num::SVCALL || n > 0);
+        self.cpu.ipsr == n && self.bus.peek(self.cpu.pc(), 2) == Some(0xE7FE)
+    }
+
+    fn breakpoint(&mut self, imm: u8) {
+        let pc = self.cpu.pc();
+        if imm != SEMIHOSTING_BKPT || self.semihost.is_none() {
+            self.stop(StopReason::Breakpoint { pc });
+            return;
+        }
+        let (op, param) = (self.cpu.r[0], self.cpu.r[1]);
+        let host = self.semihost.as_mut().expect("checked above");
+        let action = host.call(op, param, &self.cpu, &mut self.bus);
+        // The BKPT retires like any instruction.
+        let r = Retired {
+            class: InstrClass::System,
+            cycles: 1,
+            flow: Flow::Plain,
+        };
+        self.stats.retire(&self.cpu, &r);
+        self.bus.now += 1;
+        match action {
+            HostAction::Return(v) => {
+                self.cpu.r[0] = v;
+                self.cpu.r[15] = pc.wrapping_add(2);
+            }
+            HostAction::Exit(code) => {
+                self.cpu.r[15] = pc.wrapping_add(2);
+                self.stop(StopReason::Exit(code));
+            }
+        }
+    }
+
+    fn sleep(&mut self, flow: Flow) {
+        if flow == Flow::WaitForEvent && std::mem::take(&mut self.cpu.event) {
+            return;
+        }
+        loop {
+            if self.bus.exc.wakes_from_wfi(&self.cpu) {
+                return;
+            }
+            if self.bus.next_event == u64::MAX {
+                let pc = self.cpu.pc();
+                self.stop(StopReason::Deadlock { pc });
+                return;
+            }
+            let mut target = self.bus.next_event;
+            if let Some(max) = self.limits.max_cycles {
+                if max <= target {
+                    self.stats.sleep_cycles += max.saturating_sub(self.bus.now);
+                    self.bus.now = self.bus.now.max(max);
+                    return;
+                }
+                target = target.min(max);
+            }
+            self.stats.sleep_cycles += target.saturating_sub(self.bus.now);
+            self.bus.now = self.bus.now.max(target);
+            self.bus.service_events();
+            if flow == Flow::WaitForEvent && self.bus.exc.dirty {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The memory map: a board's flash and SRAM regions as byte arrays with limits, and the loader's
+//! placement of an ELF image into them (an error, never a skip, when something does not fit).
+
+use crate::board::{Board, RegionKind};
+use crate::loader::Image;
+use crate::units::bytes;
+
+/// One backed region of memory.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Name from the board ("FLASH", "SRAM").
+    pub name: String,
+    /// Flash or SRAM.
+    pub kind: RegionKind,
+    /// First address.
+    pub base: u32,
+    /// Wait states per access.
+    pub wait_states: u32,
+    /// Contents; its length is the region's size.
+    pub data: Vec<u8>,
+}
+
+impl Region {
+    /// Size in bytes.
+    pub fn size(&self) -> u32 {
+        self.data.len() as u32
+    }
+
+    /// Offset of `addr` when `len` bytes from it lie inside the region.
+    #[inline(always)]
+    pub fn offset(&self, addr: u32, len: u32) -> Option<usize> {
+        let off = addr.wrapping_sub(self.base);
+        if (off as usize) < self.data.len() && (self.data.len() - off as usize) >= len as usize {
+            Some(off as usize)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the guest may write it at run time (flash is read-only).
+    pub fn writable(&self) -> bool {
+        self.kind == RegionKind::Sram
+    }
+}
+
+/// Why an image could not be placed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    /// A section is larger than the room left in its region.
+    #[error("section {section} ({}) does not fit {region} ({}): {} over", bytes(*size), bytes(*region_size), bytes(*over))]
+    DoesNotFit {
+        /// Section name.
+        section: String,
+        /// Section size in bytes.
+        size: u64,
+        /// Region name.
+        region: String,
+        /// Region size in bytes.
+        region_size: u64,
+        /// Bytes past the region's end.
+        over: u64,
+    },
+    /// A section or segment lies outside every region.
+    #[error("{what} at 0x{addr:08x} ({}) lies outside every memory region of board {board} ({regions})", bytes(*size))]
+    Unmapped {
+        /// "section .text" or "segment 2".
+        what: String,
+        /// Its address.
+        addr: u32,
+        /// Its size.
+        size: u64,
+        /// The board.
+        board: String,
+        /// The board's regions, for the message.
+        regions: String,
+    },
+}
+
+/// The backed regions of a board.
+#[derive(Debug, Clone)]
+pub struct MemoryMap {
+    /// Regions sorted by base address.
+    pub regions: Vec<Region>,
+}
+
+impl MemoryMap {
+    /// Zeroed regions as the board describes them.
+    pub fn new(board: &Board) -> MemoryMap {
+        let mut regions: Vec<Region> = board
+            .regions
+            .iter()
+            .map(|r| Region {
+                name: r.name.clone(),
+                kind: r.kind,
+                base: r.base,
+                wait_states: r.wait_states,
+                data: vec![0; r.size as usize],
+            })
+            .collect();
+        regions.sort_by_key(|r| r.base);
+        MemoryMap { regions }
+    }
+
+    /// Index of the region holding `[addr, addr+len)`.
+    #[inline(always)]
+    pub fn find(&self, addr: u32, len: u32) -> Option<(usize, usize)> {
+        for (i, r) in self.regions.iter().enumerate() {
+            if let Some(off) = r.offset(addr, len) {
+                return Some((i, off));
+            }
+        }
+        None
+    }
+
+    /// Region containing `addr`.
+    pub fn region_at(&self, addr: u32) -> Option<&Region> {
+        self.find(addr, 1).map(|(i, _)| &self.regions[i])
+    }
+
+    fn describe(&self) -> String {
+        self.regions
+            .iter()
+            .map(|r| format!("{} 0x{:08x}+{}", r.name, r.base, bytes(u64::from(r.size()))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks that every allocated section of `image` fits its region at its run address
+    /// (VMA) and, for sections with contents, at its load address (LMA); then copies the
+    /// segments' file bytes to their physical addresses.
+    pub fn load(&mut self, image: &Image, board_name: &str) -> Result<(), FitError> {
+        for s in image.sections.iter().filter(|s| s.alloc && s.size > 0) {
+            self.check_fits(
+                &format!("section {}", s.name),
+                &s.name,
+                s.addr,
+                s.size,
+                board_name,
+            )?;
+            if !s.nobits && s.load_addr != s.addr {
+                self.check_fits(
+                    &format!("section {} (load image)", s.name),
+                    &s.name,
+                    s.load_addr,
+                    s.size,
+                    board_name,
+                )?;
+            }
+        }
+        for (i, seg) in image.segments.iter().enumerate() {
+            if seg.data.is_empty() {
+                continue;
+            }
+            let len = seg.data.len() as u32;
+            let Some((ri, off)) = self.find(seg.paddr, len) else {
+                return Err(FitError::Unmapped {
+                    what: format!("segment {i}"),
+                    addr: seg.paddr,
+                    size: seg.data.len() as u64,
+                    board: board_name.to_string(),
+                    regions: self.describe(),
+                });
+            };
+            self.regions[ri].data[off..off + seg.data.len()].copy_from_slice(&seg.data);
+        }
+        Ok(())
+    }
+
+    fn check_fits(
+        &self,
+        what: &str,
+        name: &str,
+        addr: u32,
+        size: u64,
+        board_name: &str,
+    ) -> Result<(), FitError> {
+        match self
+            .regions
+            .iter()
+            .find(|r| addr >= r.base && u64::from(addr) < u64::from(r.base) + u64::from(r.size()))
+        {
+            None => Err(FitError::Unmapped {
+                what: what.to_string(),
+                addr,
+                size,
+                board: board_name.to_string(),
+                regions: self.describe(),
+            }),
+            Some(r) => {
+                let end = u64::from(addr) + size;
+                let region_end = u64::from(r.base) + u64::from(r.size());
+                if end > region_end {
+                    Err(FitError::DoesNotFit {
+                        section: name.to_string(),
+                        size,
+                        region: r.name.clone(),
+                        region_size: u64::from(r.size()),
+                        over: end - region_end,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}

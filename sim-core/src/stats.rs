@@ -1,0 +1,71 @@
+//! Run statistics gathered per retired instruction: counts and cycles per class, stack
+//! low-water marks per stack, sleep time, calls per function entry.
+
+use crate::cpu::Cpu;
+use crate::isa::{Flow, InstrClass, Retired};
+use std::collections::HashMap;
+
+/// Counters of a run.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    /// Instructions executed, IT and condition-failed ones included.
+    pub instructions: u64,
+    /// Instructions per class.
+    pub by_class: [u64; InstrClass::COUNT],
+    /// Cycles per class.
+    pub cycles_by_class: [u64; InstrClass::COUNT],
+    /// Lowest MSP seen (`u32::MAX` before the first instruction).
+    pub msp_low: u32,
+    /// Lowest PSP seen while PSP was the active stack (`u32::MAX` if never used).
+    pub psp_low: u32,
+    /// Cycles spent asleep in WFI/WFE.
+    pub sleep_cycles: u64,
+    /// Exceptions taken.
+    pub exceptions: u64,
+    /// Calls per callee address (BL/BLX targets).
+    pub calls: HashMap<u32, u64>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            instructions: 0,
+            by_class: [0; InstrClass::COUNT],
+            cycles_by_class: [0; InstrClass::COUNT],
+            msp_low: u32::MAX,
+            psp_low: u32::MAX,
+            sleep_cycles: 0,
+            exceptions: 0,
+            calls: HashMap::new(),
+        }
+    }
+}
+
+impl Stats {
+    /// Accounts one retired instruction (called in the hot loop: keep it branch-light).
+    #[inline(always)]
+    pub fn retire(&mut self, cpu: &Cpu, r: &Retired) {
+        self.instructions += 1;
+        let c = r.class as usize;
+        self.by_class[c] += 1;
+        self.cycles_by_class[c] += u64::from(r.cycles);
+        let sp = cpu.r[13];
+        if cpu.on_psp() {
+            self.psp_low = self.psp_low.min(sp);
+        } else {
+            self.msp_low = self.msp_low.min(sp);
+        }
+    }
+
+    /// Accounts a call, return or exception return (after the instruction executed).
+    pub fn flow(&mut self, cpu: &Cpu, flow: Flow, _now: u64) {
+        if flow == Flow::Call {
+            *self.calls.entry(cpu.pc()).or_insert(0) += 1;
+        }
+    }
+
+    /// Total cycles accounted to instructions (sleep excluded).
+    pub fn instruction_cycles(&self) -> u64 {
+        self.cycles_by_class.iter().sum()
+    }
+}

@@ -1,0 +1,2 @@
+//! thimble command line.
+fn main() {}
