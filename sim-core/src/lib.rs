@@ -16,6 +16,8 @@ pub mod isa;
 pub mod loader;
 pub mod machine;
 pub mod memory;
+pub mod power;
+pub mod report;
 pub mod stats;
 pub mod units;
 

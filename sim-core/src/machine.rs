@@ -120,6 +120,8 @@ pub struct Machine {
     pub limits: Limits,
     /// Every fault taken, in order (at most 64 kept).
     pub faults: Vec<FaultReport>,
+    /// MSP after reset: the top of the main stack, from which the stack peak is measured.
+    pub initial_sp: u32,
     stopped: Option<StopReason>,
 }
 
@@ -146,6 +148,7 @@ impl Machine {
             stats: Stats::default(),
             limits: Limits::default(),
             faults: Vec::new(),
+            initial_sp: 0,
             stopped: None,
         })
     }
@@ -166,7 +169,17 @@ impl Machine {
             self.stopped = Some(r.clone());
             return Err(r);
         }
+        self.initial_sp = self.cpu.msp();
         Ok(())
+    }
+
+    /// Process stack peak: highest minus lowest PSP seen while PSP was active.
+    pub fn psp_peak(&self) -> u64 {
+        if self.stats.psp_low == u32::MAX {
+            0
+        } else {
+            u64::from(self.stats.psp_high - self.stats.psp_low)
+        }
     }
 
     /// Why the machine stopped, if it has.

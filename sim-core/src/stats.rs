@@ -18,6 +18,8 @@ pub struct Stats {
     pub msp_low: u32,
     /// Lowest PSP seen while PSP was the active stack (`u32::MAX` if never used).
     pub psp_low: u32,
+    /// Highest PSP seen while PSP was the active stack (0 if never used).
+    pub psp_high: u32,
     /// Cycles spent asleep in WFI/WFE.
     pub sleep_cycles: u64,
     /// Exceptions taken.
@@ -34,6 +36,7 @@ impl Default for Stats {
             cycles_by_class: [0; InstrClass::COUNT],
             msp_low: u32::MAX,
             psp_low: u32::MAX,
+            psp_high: 0,
             sleep_cycles: 0,
             exceptions: 0,
             calls: HashMap::new(),
@@ -52,6 +55,7 @@ impl Stats {
         let sp = cpu.r[13];
         if cpu.on_psp() {
             self.psp_low = self.psp_low.min(sp);
+            self.psp_high = self.psp_high.max(sp);
         } else {
             self.msp_low = self.msp_low.min(sp);
         }

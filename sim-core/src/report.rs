@@ -1,0 +1,450 @@
+//! The run report: what the hardware would say — cycles and latency at the board clock, memory
+//! high-water marks against the board's limits, faults — as a serialisable [`Report`] (the
+//! JSON schema of DESIGN.md) and as the text table printed on stderr.
+
+use crate::board::RegionKind;
+use crate::loader::SymbolKind;
+use crate::machine::{Machine, StopReason};
+use crate::units::bytes;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Data objects at least this large get their own line in the memory report.
+pub const LARGE_OBJECT: u32 = 1024;
+
+/// Memory high-water marks against the board's limits (bytes).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MemoryReport {
+    /// Bytes of the program loaded into flash regions.
+    pub flash_used: u64,
+    /// Total flash of the board.
+    pub flash_size: u64,
+    /// Statically allocated SRAM (.data, .bss and other allocated RAM sections, stack and heap
+    /// reservations excluded).
+    pub sram_static: u64,
+    /// Main stack peak: initial MSP minus the lowest MSP seen.
+    pub stack_peak: u64,
+    /// Process stack peak (0 when PSP was never used).
+    pub psp_stack_peak: u64,
+    /// Heap peak (bytes between the end of static data and the stack ever written; 0 until
+    /// write tracking exists).
+    pub heap_peak: u64,
+    /// Static + stacks + heap.
+    pub sram_peak: u64,
+    /// Total SRAM of the board.
+    pub sram_size: u64,
+    /// Large data objects.
+    pub symbols: Vec<SymbolReport>,
+}
+
+/// A large data object.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SymbolReport {
+    /// Symbol name.
+    pub name: String,
+    /// Address.
+    pub addr: u32,
+    /// Reserved size.
+    pub size: u32,
+    /// Region it lives in.
+    pub region: String,
+}
+
+/// One function of the profile.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FunctionReport {
+    /// Function name.
+    pub name: String,
+    /// Times called (BL/BLX).
+    pub calls: u64,
+    /// Instructions executed inside it (self), when profiled.
+    pub instructions: u64,
+    /// Cycles spent inside it (self), when profiled.
+    pub cycles: u64,
+}
+
+/// A fault the run took.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FaultEntry {
+    /// PC of the faulting instruction.
+    pub pc: String,
+    /// function+offset.
+    pub location: String,
+    /// What happened.
+    pub fault: String,
+    /// The exception that handled it.
+    pub exception: String,
+    /// Decoded status bits.
+    pub status: Vec<String>,
+    /// Cycle.
+    pub cycle: u64,
+}
+
+/// Accesses to an unmodelled device address.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnmodelledEntry {
+    /// Address.
+    pub addr: String,
+    /// Reads.
+    pub reads: u64,
+    /// Writes.
+    pub writes: u64,
+}
+
+/// The report of one run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    /// Board name.
+    pub board: String,
+    /// Core profile.
+    pub core: String,
+    /// Clock in Hz.
+    pub clock_hz: u64,
+    /// Guest exit status, when it exited.
+    pub exit_code: Option<i32>,
+    /// Why the run stopped ("exit", "cycle_limit", ...).
+    pub stop_reason: String,
+    /// One line of detail on the stop.
+    pub stop_detail: String,
+    /// Instructions executed.
+    pub instructions: u64,
+    /// Cycles, sleep included.
+    pub cycles: u64,
+    /// Cycles asleep (WFI/WFE).
+    pub sleep_cycles: u64,
+    /// Simulated seconds at the board clock.
+    pub seconds: f64,
+    /// Cycles per instruction (active cycles only).
+    pub cpi: f64,
+    /// Energy in µJ.
+    pub energy_uj: Option<f64>,
+    /// Average power in mW.
+    pub avg_power_mw: Option<f64>,
+    /// Memory.
+    pub memory: MemoryReport,
+    /// Instruction mix: (class, count).
+    pub classes: Vec<(String, u64)>,
+    /// Functions by calls.
+    pub functions: Vec<FunctionReport>,
+    /// Regions of interest (`--roi`).
+    pub roi: Vec<serde_json::Value>,
+    /// Faults taken.
+    pub faults: Vec<FaultEntry>,
+    /// Unmodelled device accesses.
+    pub unmodelled: Vec<UnmodelledEntry>,
+}
+
+fn is_reservation(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("stack") || n.contains("heap")
+}
+
+/// Describes a stop in one line.
+pub fn stop_detail(reason: &StopReason) -> String {
+    match reason {
+        StopReason::Exit(code) => format!("guest exited with status {code}"),
+        StopReason::InstructionLimit(n) => format!("instruction limit of {n} reached (--max-instructions)"),
+        StopReason::CycleLimit(n) => format!("cycle limit of {n} reached (--max-cycles)"),
+        StopReason::UnhandledFault(f) => format!(
+            "unhandled {} at pc 0x{:08x} ({}): {:?} [{}]",
+            f.exception,
+            f.pc,
+            f.location,
+            f.fault,
+            f.status.join(" ")
+        ),
+        StopReason::Lockup(f) => format!(
+            "core locked up at pc 0x{:08x} ({}): {:?} while in {} [{}]",
+            f.pc,
+            f.location,
+            f.fault,
+            f.exception,
+            f.status.join(" ")
+        ),
+        StopReason::Deadlock { pc } => format!(
+            "deadlock: WFI/WFE at pc 0x{pc:08x} with no enabled interrupt or timer that could wake the core"
+        ),
+        StopReason::Breakpoint { pc } => format!("breakpoint (BKPT) at pc 0x{pc:08x} with no debugger attached"),
+    }
+}
+
+impl Report {
+    /// Builds the report of a stopped (or paused) machine.
+    pub fn new(m: &Machine, reason: &StopReason) -> Report {
+        let board = &m.board;
+        let clock = board.clock_hz as f64;
+        let cycles = m.bus.now;
+        let active = cycles.saturating_sub(m.stats.sleep_cycles);
+        let seconds = cycles as f64 / clock;
+        let cpi = if m.stats.instructions == 0 {
+            0.0
+        } else {
+            active as f64 / m.stats.instructions as f64
+        };
+        let energy = crate::power::energy(m);
+        Report {
+            board: board.name.clone(),
+            core: board.core.name().to_string(),
+            clock_hz: board.clock_hz,
+            exit_code: match reason {
+                StopReason::Exit(c) => Some(*c),
+                _ => None,
+            },
+            stop_reason: reason.key().to_string(),
+            stop_detail: stop_detail(reason),
+            instructions: m.stats.instructions,
+            cycles,
+            sleep_cycles: m.stats.sleep_cycles,
+            seconds,
+            cpi,
+            energy_uj: energy.map(|e| e.total_uj),
+            avg_power_mw: energy.map(|e| {
+                if seconds > 0.0 {
+                    e.total_uj / seconds / 1000.0
+                } else {
+                    0.0
+                }
+            }),
+            memory: memory(m),
+            classes: crate::isa::InstrClass::ALL
+                .iter()
+                .map(|c| (c.name().to_string(), m.stats.by_class[*c as usize]))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+            functions: functions(m),
+            roi: Vec::new(),
+            faults: m
+                .faults
+                .iter()
+                .map(|f| FaultEntry {
+                    pc: format!("0x{:08x}", f.pc),
+                    location: f.location.clone(),
+                    fault: format!("{:?}", f.fault),
+                    exception: f.exception.clone(),
+                    status: f.status.clone(),
+                    cycle: f.cycle,
+                })
+                .collect(),
+            unmodelled: m
+                .bus
+                .unmodelled
+                .iter()
+                .map(|(a, c)| UnmodelledEntry {
+                    addr: format!("0x{a:08x}"),
+                    reads: c.reads,
+                    writes: c.writes,
+                })
+                .collect(),
+        }
+    }
+
+    /// Latency in milliseconds at the board clock.
+    pub fn millis(&self) -> f64 {
+        self.seconds * 1000.0
+    }
+
+    /// The human-readable report (for stderr).
+    pub fn text(&self, host_seconds: Option<f64>) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "── thimble report ─ {} ({} @ {:.0} MHz)",
+            self.board,
+            self.core,
+            self.clock_hz as f64 / 1e6
+        );
+        let _ = writeln!(
+            s,
+            "stop          {}: {}",
+            self.stop_reason, self.stop_detail
+        );
+        let _ = writeln!(s, "instructions  {}", group(self.instructions));
+        let _ = writeln!(
+            s,
+            "cycles        {}  (CPI {:.2}, {} asleep)",
+            group(self.cycles),
+            self.cpi,
+            group(self.sleep_cycles)
+        );
+        let _ = writeln!(
+            s,
+            "time          {:.3} ms at {:.0} MHz",
+            self.millis(),
+            self.clock_hz as f64 / 1e6
+        );
+        if let (Some(e), Some(p)) = (self.energy_uj, self.avg_power_mw) {
+            let _ = writeln!(s, "energy        {e:.2} µJ  (average {p:.3} mW)");
+        }
+        let m = &self.memory;
+        let _ = writeln!(s, "flash         {}", bar(m.flash_used, m.flash_size));
+        let _ = writeln!(s, "sram static   {}", bar(m.sram_static, m.sram_size));
+        let _ = writeln!(s, "stack peak    {}", bar(m.stack_peak, m.sram_size));
+        let _ = writeln!(s, "sram peak     {}", bar(m.sram_peak, m.sram_size));
+        for o in &m.symbols {
+            let _ = writeln!(
+                s,
+                "  {:<22} {} reserved in {}",
+                o.name,
+                bytes(u64::from(o.size)),
+                o.region
+            );
+        }
+        if !self.functions.is_empty() {
+            let _ = writeln!(
+                s,
+                "top calls     {}",
+                self.functions
+                    .iter()
+                    .take(5)
+                    .map(|f| format!("{} ×{}", f.name, f.calls))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        for f in &self.faults {
+            let _ = writeln!(
+                s,
+                "fault         {} at {} ({}) -> {} [{}]",
+                f.fault,
+                f.pc,
+                f.location,
+                f.exception,
+                f.status.join(" ")
+            );
+        }
+        if !self.unmodelled.is_empty() {
+            let _ = writeln!(
+                s,
+                "unmodelled    {} device addresses accessed: {}",
+                self.unmodelled.len(),
+                self.unmodelled
+                    .iter()
+                    .take(6)
+                    .map(|u| format!("{} (r{} w{})", u.addr, u.reads, u.writes))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if let Some(h) = host_seconds {
+            let mips = if h > 0.0 {
+                self.instructions as f64 / h / 1e6
+            } else {
+                0.0
+            };
+            let _ = writeln!(
+                s,
+                "host          {h:.3} s, {mips:.1} M simulated instructions/s"
+            );
+        }
+        s
+    }
+}
+
+/// 1234567 -> "1,234,567".
+pub fn group(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn bar(used: u64, size: u64) -> String {
+    let frac = if size == 0 {
+        0.0
+    } else {
+        used as f64 / size as f64
+    };
+    let width = 20usize;
+    let filled = ((frac.min(1.0)) * width as f64).round() as usize;
+    format!(
+        "[{}{}] {:>10} of {:<10} {:5.1}%",
+        "#".repeat(filled),
+        ".".repeat(width - filled),
+        bytes(used),
+        bytes(size),
+        frac * 100.0
+    )
+}
+
+fn memory(m: &Machine) -> MemoryReport {
+    let board = &m.board;
+    let in_kind = |addr: u32, kind: RegionKind| {
+        board
+            .regions
+            .iter()
+            .any(|r| r.kind == kind && r.contains(addr))
+    };
+    let flash_used: u64 = m
+        .image
+        .segments
+        .iter()
+        .filter(|s| in_kind(s.paddr, RegionKind::Flash))
+        .map(|s| s.data.len() as u64)
+        .sum();
+    let sram_static: u64 = m
+        .image
+        .sections
+        .iter()
+        .filter(|s| s.alloc && in_kind(s.addr, RegionKind::Sram) && !is_reservation(&s.name))
+        .map(|s| s.size)
+        .sum();
+    let initial_msp = m.initial_sp;
+    let stack_peak = if m.stats.msp_low == u32::MAX {
+        0
+    } else {
+        u64::from(initial_msp.saturating_sub(m.stats.msp_low))
+    };
+    let psp_stack_peak = m.psp_peak();
+    let heap_peak = 0;
+    let sram_size = board.total(RegionKind::Sram);
+    let mut symbols: Vec<SymbolReport> = m
+        .image
+        .symbols
+        .iter()
+        .filter(|s| s.kind == SymbolKind::Object && s.size >= LARGE_OBJECT)
+        .filter_map(|s| {
+            let r = board.regions.iter().find(|r| r.contains(s.addr))?;
+            Some(SymbolReport {
+                name: s.name.clone(),
+                addr: s.addr,
+                size: s.size,
+                region: r.name.clone(),
+            })
+        })
+        .collect();
+    symbols.sort_by(|a, b| b.size.cmp(&a.size).then(a.name.cmp(&b.name)));
+    symbols.truncate(16);
+    MemoryReport {
+        flash_used,
+        flash_size: board.total(RegionKind::Flash),
+        sram_static,
+        stack_peak,
+        psp_stack_peak,
+        heap_peak,
+        sram_peak: sram_static + stack_peak + psp_stack_peak + heap_peak,
+        sram_size,
+        symbols,
+    }
+}
+
+fn functions(m: &Machine) -> Vec<FunctionReport> {
+    let mut v: Vec<FunctionReport> = m
+        .stats
+        .calls
+        .iter()
+        .map(|(addr, calls)| FunctionReport {
+            name: m.image.describe_addr(*addr),
+            calls: *calls,
+            instructions: 0,
+            cycles: 0,
+        })
+        .collect();
+    v.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.name.cmp(&b.name)));
+    v.truncate(32);
+    v
+}
