@@ -9,7 +9,8 @@
 
 /* uint32_t cond_mask(uint32_t nzcv): bit i is set when condition i
  * (eq ne cs cc mi pl vs vc hi ls ge lt gt le) passes with APSR.NZCV = nzcv.
- * Conditional branches only, so it runs on ARMv6-M too. */
+ * Conditional branches only, so it runs on ARMv6-M too.  ADD (register,
+ * high form) does not touch the flags between the branches. */
     .global cond_mask
     .type cond_mask, %function
     .thumb_func
@@ -78,11 +79,12 @@ cond_mask:
     .size cond_mask, . - cond_mask
 
 #if __ARM_ARCH_7M__ || __ARM_ARCH_7EM__
+
 /* uint32_t *it_run(uint32_t nzcv, uint32_t *out): runs every IT block with
- * APSR.NZCV = nzcv on entry to the block and stores one word per block (bit
- * k set when slot k executed).  Even slots are 32-bit ORR immediates, odd
- * slots 16-bit ADD (register) -- which must not set flags inside IT.
- * Returns the pointer past the last word written. */
+ * APSR.NZCV = nzcv on entry and stores one word per block (bit k set when
+ * slot k executed).  Even slots are 32-bit ORR immediates, odd slots 16-bit
+ * ADD (register) from r4..r7 = 1, 2, 4, 8.  Returns the pointer past the
+ * last word written. */
     .global it_run
     .type it_run, %function
     .thumb_func
@@ -1647,6 +1649,8 @@ it_run:
     mov r0, r1
     pop {r4-r7, pc}
     .size it_run, . - it_run
+
+/* The number of blocks it_run stores. */
     .global it_run_blocks
     .section .rodata.it_run_blocks, "a"
     .balign 4
@@ -1655,7 +1659,7 @@ it_run_blocks:
     .text
 
 /* uint32_t *it_special(uint32_t nzcv, uint32_t *out): IT corner cases; each
- * stores the result register and the APSR afterwards. */
+ * case stores the APSR and the result register afterwards. */
     .global it_special
     .type it_special, %function
     .thumb_func
@@ -1664,10 +1668,10 @@ it_special:
     mov r4, #0x40
     mov r5, r0
 
-    @ 1: a flag-setting compare inside the block changes later slots.
+    @ 1: a flag-setting compare inside a block changes the later slots.
     mov r3, #0
     msr apsr_nzcvq, r5
-    .hword 0xbfe2 @ ittt al (GAS refuses IT AL)
+    .hword 0xbfe2 @ ittt al
     cmp r3, #0
     add r3, r3, #1
     add r3, r3, #2
@@ -1678,7 +1682,8 @@ it_special:
     mrs r2, apsr
     stmia r1!, {r2, r3}
 
-    @ 2: 16-bit forms inside IT do not set flags (ADDS/MOVS/LSLS become ADD/MOV/LSL).
+    @ 2: 16-bit forms inside IT do not set flags (MOVS/LSLS/ADDS/SUBS
+    @ encodings act as MOV/LSL/ADD/SUB).
     mov r3, #0
     msr apsr_nzcvq, r5
     itttt pl
@@ -1689,7 +1694,7 @@ it_special:
     mrs r2, apsr
     stmia r1!, {r2, r3}
 
-    @ 3: the last slot may be a flag-setting 32-bit instruction or a branch.
+    @ 3: the last slot may be a flag-setting 32-bit instruction ...
     mov r3, #0
     msr apsr_nzcvq, r5
     itt ne
@@ -1697,6 +1702,7 @@ it_special:
     addsne.w r3, r3, #0xfffffffb
     mrs r2, apsr
     stmia r1!, {r2, r3}
+    @ ... or a branch.
     mov r3, #0
     msr apsr_nzcvq, r5
     it cs
@@ -1726,7 +1732,7 @@ it_special:
     pop {r4-r7, pc}
     .size it_special, . - it_special
 
-/* uint32_t tbb_switch(uint32_t i): TBB [PC, Rm] over 6 cases (default beyond). */
+/* uint32_t tbb_switch(uint32_t i): TBB [PC, Rm] over 6 cases (99 beyond). */
     .global tbb_switch
     .type tbb_switch, %function
     .thumb_func
@@ -1756,7 +1762,8 @@ tbb_switch:
     bx lr
     .size tbb_switch, . - tbb_switch
 
-/* uint32_t tbb_regbase(uint32_t i): TBB [Rn, Rm] with the table addressed by ADR. */
+/* uint32_t tbb_regbase(uint32_t i): TBB [Rn, Rm] with the table addressed by
+ * ADR; offsets are still relative to the TBB's PC + 4. */
     .global tbb_regbase
     .type tbb_regbase, %function
     .thumb_func
@@ -1810,7 +1817,7 @@ tbh_switch:
     bx lr
     .size tbh_switch, . - tbh_switch
 
-/* uint32_t cbz_test(uint32_t a, uint32_t b): CBZ on a, CBNZ on b. */
+/* uint32_t cbz_test(uint32_t a, uint32_t b): CBZ and CBNZ on a and b. */
     .global cbz_test
     .type cbz_test, %function
     .thumb_func
