@@ -3,7 +3,10 @@
 #
 # usage: scripts/qemu-run.sh [-M MACHINE] [-t SECONDS] FIRMWARE.elf
 #
-# Guest output (semihosting console and CMSDK UART0) goes to stdout; the
+# Guest output goes to stdout: semihosting (SYS_WRITE to ":tt", SYS_WRITE0,
+# SYS_WRITEC) and CMSDK UART0 share one stdio chardev, so they stay in order.
+# (Without chardev=..., QEMU 7.2 prints SYS_WRITE0/SYS_WRITEC on its stderr
+# but SYS_WRITE to ":tt" on stdout.)  The
 # script exits with the guest's semihosting exit status (QEMU passes the
 # SYS_EXIT_EXTENDED status through as its own exit status, modulo 256).
 # A guest that does not exit within the timeout (default 30 s) gives 124.
@@ -45,7 +48,8 @@ if [ -z "$machine" ]; then
 fi
 
 timeout "$timeout_s" qemu-system-arm -M "$machine" -display none -monitor none \
-    -serial stdio -semihosting-config enable=on,target=native \
+    -chardev stdio,id=con,mux=on -serial chardev:con \
+    -semihosting-config enable=on,target=native,chardev=con \
     -kernel "$elf" </dev/null
 status=$?
 if [ "$status" -eq 124 ]; then

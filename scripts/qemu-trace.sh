@@ -63,7 +63,8 @@ fi
 reader=$!
 
 timeout "$timeout_s" qemu-system-arm -M "$machine" -display none -monitor none \
-    -serial stdio -semihosting-config enable=on,target=native \
+    -chardev stdio,id=con,mux=on -serial chardev:con \
+    -semihosting-config enable=on,target=native,chardev=con \
     -singlestep -d exec,nochain -D "$tmp/log" -kernel "$elf" </dev/null
 status=$?
 wait "$reader"
