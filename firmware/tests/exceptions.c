@@ -5,7 +5,7 @@
  *   - SVC (with its immediate and a result returned through the stacked r0)
  *     that pends PendSV, which must tail-chain after it;
  *   - nested IRQs: a higher-priority IRQ pended inside a handler preempts,
- *     a lower-priority one tail-chains; ICSR.RETTOBASE in each;
+ *     a lower-priority one tail-chains; on v7-M ICSR.RETTOBASE in each;
  *   - PRIMASK (and on v7-M BASEPRI, BASEPRI_MAX, FAULTMASK) holding off a
  *     software-pended IRQ (NVIC ISPR);
  *   - SysTick counting ticks while the core sleeps in WFI;
@@ -167,9 +167,12 @@ static void test_svc_pendsv(void)
     __asm__ volatile("svc #1" ::: "memory");
     log_event(0);
     print_events("svc+pendsv");
-    printf("svc icsr vectpending=%lu rettobase=%lu exc_return=%08lx\n",
-           (unsigned long)((svc_icsr >> 12) & 0x1FFu), (unsigned long)((svc_icsr >> 11) & 1u),
-           (unsigned long)svc_exc_return);
+    printf("svc icsr vectpending=%lu exc_return=%08lx\n",
+           (unsigned long)((svc_icsr >> 12) & 0x1FFu), (unsigned long)svc_exc_return);
+#if V7
+    /* ICSR.RETTOBASE is ARMv7-M only (reserved on ARMv6-M). */
+    printf("svc icsr rettobase=%lu\n", (unsigned long)((svc_icsr >> 11) & 1u));
+#endif
     printf("svc #2 (20) -> %lu\n", (unsigned long)svc2(20));
     n_events = 0;
 }
@@ -211,8 +214,10 @@ static void test_nesting(void)
     barrier();
     log_event(0);
     print_events("nested irq4>irq5, irq6 tail-chained");
+#if V7
     printf("rettobase irq5=%lu irq6=%lu\n", (unsigned long)rettobase[1],
            (unsigned long)rettobase[2]);
+#endif
 }
 
 static void test_primask(void)
