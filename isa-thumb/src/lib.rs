@@ -1,3 +1,5 @@
 //! Thumb and Thumb-2 for M-profile cores: a typed decoder built from one declarative encoding
 //! table, an executor that returns facts ([`sim_core::Retired`]) or traps, and the exception
 //! entry/return rules.
+
+pub mod dsp;
