@@ -70,6 +70,12 @@ static int32_t multiply_by_quantized_multiplier(int32_t x, int32_t mult, int shi
     return rounding_divide_by_pot(sat_rounding_doubling_high_mul(x * (1 << left), mult), right);
 }
 
+/* CONV_REPEAT > 1 builds the speed benchmark (bench_conv_int8): the same
+ * convolution run repeatedly, one input byte changed between runs. */
+#ifndef CONV_REPEAT
+#define CONV_REPEAT 1
+#endif
+
 static int64_t acc_sum;
 
 static void conv(void)
@@ -126,7 +132,24 @@ int main(void)
         out_shift[oc] = -(int32_t)(9 + rng() % 4u);
     }
 
-    conv();
+    uint32_t h_runs = 2166136261u;
+    for (int rep = 0; rep < CONV_REPEAT; rep++) {
+        if (rep > 0) {
+            input[(unsigned)rep * 97u % sizeof input] ^= (int8_t)rep;
+        }
+        conv();
+        if (CONV_REPEAT > 1) {
+            for (unsigned i = 0; i < sizeof output; i += 4) {
+                uint32_t w = (uint32_t)(uint8_t)output[i] | (uint32_t)(uint8_t)output[i + 1] << 8 |
+                             (uint32_t)(uint8_t)output[i + 2] << 16 |
+                             (uint32_t)(uint8_t)output[i + 3] << 24;
+                h_runs = (h_runs ^ w) * 16777619u;
+            }
+        }
+    }
+    if (CONV_REPEAT > 1) {
+        printf("repeat %d runs-hash %08lx\n", CONV_REPEAT, (unsigned long)h_runs);
+    }
 
     /* FNV-1a over the int8 output. */
     uint32_t h = 2166136261u;
