@@ -3,3 +3,5 @@
 //! entry/return rules.
 
 pub mod dsp;
+pub mod fp;
+pub mod instr;
