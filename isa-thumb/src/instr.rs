@@ -33,6 +33,11 @@ impl Enc {
     /// A 32-bit word that matched no encoding.
     pub const NONE32: Enc = Enc(0xFFFF);
 
+    /// A DSP-extension instruction (decoded by `crate::dsp`, not by a table entry).
+    pub const DSP: Enc = Enc(0xFFFE);
+    /// A floating-point instruction (decoded by `crate::fp`, not by a table entry).
+    pub const FP: Enc = Enc(0xFFFD);
+
     /// The encoding number `index` of the 16-bit table.
     pub const fn narrow(index: u16) -> Enc {
         Enc(index & 0x7FFF)

@@ -2,6 +2,7 @@
 //! table, an executor that returns facts ([`sim_core::Retired`]) or traps, and the exception
 //! entry/return rules.
 
+pub mod decode;
 pub mod dsp;
 pub mod fp;
 pub mod instr;
