@@ -6,3 +6,4 @@ pub mod decode;
 pub mod dsp;
 pub mod fp;
 pub mod instr;
+pub mod exception;

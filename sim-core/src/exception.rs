@@ -80,6 +80,10 @@ pub mod hfsr {
 
 /// CCR bits.
 pub mod ccr {
+    /// Thread mode may be entered by exception return with other exceptions active.
+    pub const NONBASETHRDENA: u32 = 1 << 0;
+    /// Unprivileged software may write STIR.
+    pub const USERSETMPEND: u32 = 1 << 1;
     /// Trap unaligned halfword/word accesses.
     pub const UNALIGN_TRP: u32 = 1 << 3;
     /// Trap divide by zero.
@@ -149,6 +153,12 @@ pub struct ExceptionState {
     pub fpcar: u32,
     /// FPDSCR (default FPSCR values for new FP contexts).
     pub fpdscr: u32,
+    /// Whether the core has an FPU (extended frames, EXC_RETURN bit 4, FP registers in the SCS).
+    pub has_fpu: bool,
+    /// VTOR after reset (the board's vector table).
+    pub reset_vtor: u32,
+    /// Set by a write of AIRCR.SYSRESETREQ (or VECTRESET): the machine should reset the system.
+    pub reset_requested: bool,
     /// Set whenever something changed that may make an exception takeable (a pend, an
     /// enable, a priority or mask change); the machine clears it after looking.
     pub dirty: bool,
@@ -186,8 +196,39 @@ impl ExceptionState {
             fpccr: 0xC000_0000,
             fpcar: 0,
             fpdscr: 0,
+            has_fpu: board.fpu() != crate::board::FpuKind::None,
+            reset_vtor: board.reset_vtor(),
+            reset_requested: false,
             dirty: false,
         }
+    }
+
+    /// Back to the reset state of the NVIC and SCB (nothing pending, active or enabled; all
+    /// priorities 0; VTOR, CCR, FPCCR at their reset values). Board facts are kept.
+    pub fn reset(&mut self) {
+        self.pending = [0; WORDS];
+        self.active = [0; WORDS];
+        self.enabled = [0; WORDS];
+        self.priority.iter_mut().for_each(|p| *p = 0);
+        self.prigroup = 0;
+        self.vtor = self.reset_vtor;
+        self.ccr = if self.arch == Arch::V6M {
+            ccr::STKALIGN | ccr::UNALIGN_TRP
+        } else {
+            ccr::STKALIGN
+        };
+        self.shcsr = 0;
+        self.cfsr = 0;
+        self.hfsr = 0;
+        self.mmfar = 0;
+        self.bfar = 0;
+        self.scr = 0;
+        self.cpacr = 0;
+        self.fpccr = 0xC000_0000;
+        self.fpcar = 0;
+        self.fpdscr = 0;
+        self.reset_requested = false;
+        self.dirty = true;
     }
 
     /// Highest valid exception number.
@@ -438,6 +479,29 @@ impl ExceptionState {
         }
         self.set_pending(n);
         FaultOutcome::Pending(n)
+    }
+
+    /// Pends SVCall for an SVC instruction that just retired (ARMv7-M B1.5.6). An SVC whose
+    /// group priority does not allow it to preempt the current execution priority (SVC with
+    /// PRIMASK set, or from a handler of equal or higher priority) escalates to HardFault
+    /// (HFSR.FORCED on v7-M); if HardFault cannot preempt either the core locks up.
+    ///
+    /// The executor calls it after advancing PC past the SVC, so that the stacked return
+    /// address is the next instruction; on [`FaultOutcome::Lockup`] it sets `cpu.lockup`.
+    pub fn pend_svc(&mut self, cpu: &Cpu) -> FaultOutcome {
+        let exec = self.execution_priority(cpu);
+        if self.group(self.priority(num::SVCALL)) < exec {
+            self.set_pending(num::SVCALL);
+            return FaultOutcome::Pending(num::SVCALL);
+        }
+        if exec <= -1 {
+            return FaultOutcome::Lockup;
+        }
+        if self.arch != Arch::V6M {
+            self.hfsr |= hfsr::FORCED;
+        }
+        self.set_pending(num::HARDFAULT);
+        FaultOutcome::Pending(num::HARDFAULT)
     }
 
     /// Names of the set fault status bits, for reports ("UFSR.UNDEFINSTR", "HFSR.FORCED").
