@@ -4,6 +4,6 @@
 
 pub mod decode;
 pub mod dsp;
+pub mod exception;
 pub mod fp;
 pub mod instr;
-pub mod exception;

@@ -157,6 +157,12 @@ pub struct ExceptionState {
     pub has_fpu: bool,
     /// VTOR after reset (the board's vector table).
     pub reset_vtor: u32,
+    /// DEMCR (debug exception and monitor control; TRCENA gates the DWT cycle counter).
+    pub demcr: u32,
+    /// Cycles with DEMCR.TRCENA set, up to `trace_since` (the DWT's time base).
+    trace_cycles: u64,
+    /// Cycle at which TRCENA was last set, while it is set.
+    trace_since: Option<u64>,
     /// Set by a write of AIRCR.SYSRESETREQ (or VECTRESET): the machine should reset the system.
     pub reset_requested: bool,
     /// Set whenever something changed that may make an exception takeable (a pend, an
@@ -199,8 +205,32 @@ impl ExceptionState {
             has_fpu: board.fpu() != crate::board::FpuKind::None,
             reset_vtor: board.reset_vtor(),
             reset_requested: false,
+            demcr: 0,
+            trace_cycles: 0,
+            trace_since: None,
             dirty: false,
         }
+    }
+
+    /// Writes DEMCR at cycle `now` (bit 24 TRCENA starts or stops the trace clock).
+    pub fn set_demcr(&mut self, value: u32, now: u64) {
+        const TRCENA: u32 = 1 << 24;
+        let on = value & TRCENA != 0;
+        match (self.trace_since, on) {
+            (None, true) => self.trace_since = Some(now),
+            (Some(t), false) => {
+                self.trace_cycles += now.saturating_sub(t);
+                self.trace_since = None;
+            }
+            _ => {}
+        }
+        self.demcr = value;
+    }
+
+    /// Cycles elapsed with DEMCR.TRCENA set up to `now`: the DWT cycle counter counts this
+    /// clock while DWT_CTRL.CYCCNTENA is set.
+    pub fn trace_cycles(&self, now: u64) -> u64 {
+        self.trace_cycles + self.trace_since.map_or(0, |t| now.saturating_sub(t))
     }
 
     /// Back to the reset state of the NVIC and SCB (nothing pending, active or enabled; all
@@ -228,6 +258,8 @@ impl ExceptionState {
         self.fpcar = 0;
         self.fpdscr = 0;
         self.reset_requested = false;
+        self.demcr = 0;
+        self.trace_since = None;
         self.dirty = true;
     }
 
