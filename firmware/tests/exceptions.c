@@ -17,7 +17,9 @@
  *     CCR.UNALIGN_TRP, BX to an ARM-state address (INVSTATE), a precise
  *     BusFault (BFAR), and escalation to HardFault (HFSR.FORCED);
  *   - SDIV by zero returning 0 and an unaligned LDR succeeding when the
- *     traps are off.
+ *     traps are off;
+ *   - MRS of APSR/IAPSR/EPSR/IEPSR/XPSR/EAPSR in thread and handler mode,
+ *     PRIMASK, an MSP round trip, and the hints SEV/WFE/YIELD/NOP/DMB.
  * On ARMv6-M only the subset that exists there runs (every fault is a
  * HardFault; there is no CFSR/HFSR/BASEPRI/CCR to write). */
 #include <stdint.h>
@@ -439,6 +441,58 @@ static void test_faults(void)
     report_fault("load unmapped (hard)");
 }
 
+/* ---- special registers and hints ---- */
+static volatile uint32_t handler_xpsr[4];
+
+void IRQ7_Handler(void)
+{
+    uint32_t x, i, e, ie;
+    __asm__ volatile("mrs %0, xpsr\n\tmrs %1, iapsr\n\tmrs %2, eapsr\n\tmrs %3, iepsr"
+                     : "=r"(x), "=r"(i), "=r"(e), "=r"(ie));
+    /* Keep IPSR (and, via the mask, nothing the compiler's flag use decides). */
+    handler_xpsr[0] = x & 0x1FFu;
+    handler_xpsr[1] = i & 0x1FFu;
+    handler_xpsr[2] = e;
+    handler_xpsr[3] = ie & 0x1FFu;
+}
+
+static void test_system(void)
+{
+    uint32_t apsr, iapsr, epsr, iepsr, primask, msp = 0, msp2;
+    /* Known flags first: N and C set (APSR reads back exactly these). */
+    __asm__ volatile("msr apsr_nzcvq, %4\n\t"
+                     "mrs %0, apsr\n\t"
+                     "mrs %1, iapsr\n\t"
+                     "mrs %2, epsr\n\t"
+                     "mrs %3, iepsr"
+                     : "=&r"(apsr), "=&r"(iapsr), "=&r"(epsr), "=&r"(iepsr)
+                     : "r"(0xA0000000u)
+                     : "cc");
+    /* EPSR reads as zero through MRS (the T bit is not visible). */
+    printf("thread apsr=%08lx iapsr=%08lx epsr=%08lx iepsr=%08lx\n",
+           (unsigned long)(apsr & 0xF8000000u), (unsigned long)(iapsr & 0xF80001FFu),
+           (unsigned long)epsr, (unsigned long)iepsr);
+
+    __asm__ volatile("cpsid i\n\tmrs %0, primask" : "=r"(primask)::"memory");
+    __asm__ volatile("cpsie i" ::: "memory");
+    printf("primask after cpsid i=%lu\n", (unsigned long)primask);
+
+    __asm__ volatile("mrs %0, msp\n\tmsr msp, %0\n\tmrs %1, msp" : "=&r"(msp), "=r"(msp2));
+    printf("msr msp round trip=%d\n", msp == msp2);
+
+    /* SEV sets the event register, so the WFE after it does not sleep. */
+    __asm__ volatile("sev\n\twfe\n\tyield\n\tnop\n\tdmb\n\tdsb\n\tisb" ::: "memory");
+    printf("sev/wfe/yield/nop/dmb/dsb/isb ok\n");
+
+    NVIC_ISER = 1u << 7;
+    NVIC_ISPR = 1u << 7;
+    barrier();
+    /* EAPSR: the ICI/IT bits only (GE bits depend on what newlib ran). */
+    printf("irq7 xpsr.ipsr=%lu iapsr.ipsr=%lu eapsr.ici/it=%08lx iepsr.ipsr=%lu\n",
+           (unsigned long)handler_xpsr[0], (unsigned long)handler_xpsr[1],
+           (unsigned long)(handler_xpsr[2] & 0x0600FC00u), (unsigned long)handler_xpsr[3]);
+}
+
 int main(void)
 {
     printf("exceptions %s\n", V7 ? "armv7-m" : "armv6-m");
@@ -451,6 +505,7 @@ int main(void)
     test_systick();
     test_psp();
     test_faults();
+    test_system();
     printf("done\n");
     return 0;
 }
