@@ -587,3 +587,289 @@ impl Semihost for Semihosting {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::bus;
+
+    const BLOCK: u32 = 0x2000_0100;
+    const DATA: u32 = 0x2000_0200;
+
+    struct Guest {
+        bus: Bus,
+        sh: Semihosting,
+        cpu: Cpu,
+    }
+
+    fn heap() -> HeapInfo {
+        HeapInfo {
+            heap_base: 0x2000_4000,
+            heap_limit: 0x2040_0000,
+            stack_base: 0x2040_0000,
+            stack_limit: 0x2000_4000,
+        }
+    }
+
+    fn guest(root: Option<&Path>) -> Guest {
+        Guest {
+            bus: bus("mps2-an386"),
+            sh: Semihosting::new(root, "prog.elf --fast", heap(), 25_000_000),
+            cpu: Cpu::default(),
+        }
+    }
+
+    impl Guest {
+        fn call(&mut self, op: u32, args: &[u32]) -> HostAction {
+            for (i, a) in args.iter().enumerate() {
+                self.bus.write32(BLOCK + 4 * i as u32, *a).unwrap();
+            }
+            self.sh.call(op, BLOCK, &self.cpu, &mut self.bus)
+        }
+
+        fn ret(&mut self, op: u32, args: &[u32]) -> i32 {
+            match self.call(op, args) {
+                HostAction::Return(v) => v as i32,
+                HostAction::Exit(c) => panic!("unexpected exit {c}"),
+            }
+        }
+
+        fn put(&mut self, addr: u32, bytes: &[u8]) {
+            self.bus.poke_bytes(addr, bytes).unwrap();
+        }
+
+        fn open(&mut self, name: &str, mode: u32) -> i32 {
+            let mut b = name.as_bytes().to_vec();
+            b.push(0);
+            self.put(DATA, &b);
+            self.ret(op::SYS_OPEN, &[DATA, mode, name.len() as u32])
+        }
+
+        fn errno(&mut self) -> i32 {
+            self.ret(op::SYS_ERRNO, &[])
+        }
+    }
+
+    /// A fresh directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(tag: &str) -> TempDir {
+            let p = std::env::temp_dir()
+                .join(format!("thimble-semihosting-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            TempDir(p)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn console_output_calls_write_to_the_console() {
+        let mut g = guest(None);
+        g.put(DATA, b"hello\0");
+        assert_eq!(
+            g.sh.call(op::SYS_WRITE0, DATA, &g.cpu, &mut g.bus),
+            HostAction::Return(0)
+        );
+        g.put(DATA, b"!");
+        g.sh.call(op::SYS_WRITEC, DATA, &g.cpu, &mut g.bus);
+        let out = g.open(":tt", 4);
+        assert!(out > 0);
+        g.put(DATA + 0x40, b" world\n");
+        assert_eq!(g.ret(op::SYS_WRITE, &[out as u32, DATA + 0x40, 7]), 0);
+        let err = g.open(":tt", 8);
+        assert!(err > 0 && err != out);
+        assert_eq!(g.ret(op::SYS_ISTTY, &[err as u32]), 1);
+        assert_eq!(g.bus.console.text(), "hello! world\n");
+        let inp = g.open(":tt", 0);
+        assert_eq!(
+            g.ret(op::SYS_READ, &[inp as u32, DATA, 16]),
+            16,
+            "stdin is at end of file"
+        );
+        assert_eq!(g.ret(op::SYS_CLOSE, &[out as u32]), 0);
+        assert_eq!(g.ret(op::SYS_CLOSE, &[out as u32]), -1);
+        assert_eq!(g.errno(), errno::EBADF as i32);
+    }
+
+    #[test]
+    fn host_files_are_refused_without_a_root() {
+        let mut g = guest(None);
+        assert_eq!(g.open("/etc/hostname", 0), -1);
+        assert_eq!(g.errno(), errno::EACCES as i32);
+        assert_eq!(g.open("notes.txt", 4), -1);
+        assert_eq!(g.errno(), errno::EACCES as i32);
+        g.put(DATA, b"x");
+        assert_eq!(g.ret(op::SYS_REMOVE, &[DATA, 1]), -1);
+    }
+
+    #[test]
+    fn sandbox_allows_files_inside_the_root_only() {
+        let dir = TempDir::new("inside");
+        let root = dir.0.join("root");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/in.txt"), b"abcdef").unwrap();
+        std::fs::write(dir.0.join("secret.txt"), b"secret").unwrap();
+        let mut g = guest(Some(&root));
+
+        let h = g.open("sub/in.txt", 0);
+        assert!(h > 0);
+        assert_eq!(g.ret(op::SYS_FLEN, &[h as u32]), 6);
+        assert_eq!(g.ret(op::SYS_ISTTY, &[h as u32]), 0);
+        assert_eq!(g.ret(op::SYS_SEEK, &[h as u32, 2]), 0);
+        assert_eq!(g.ret(op::SYS_READ, &[h as u32, DATA + 0x80, 10]), 6);
+        assert_eq!(g.bus.peek_bytes(DATA + 0x80, 4).unwrap(), b"cdef");
+
+        // `..`, absolute paths outside, and the root's parent are refused.
+        for bad in [
+            "../secret.txt",
+            "sub/../../secret.txt",
+            "sub/..",
+            "/etc/hostname",
+        ] {
+            assert_eq!(g.open(bad, 0), -1, "{bad}");
+            assert_eq!(g.errno(), errno::EACCES as i32, "{bad}");
+        }
+        let abs = dir.0.join("secret.txt");
+        assert_eq!(g.open(abs.to_str().unwrap(), 0), -1);
+        // An absolute path inside the root is fine.
+        let abs_in = root.join("sub/in.txt");
+        assert!(g.open(abs_in.to_str().unwrap(), 0) > 0);
+
+        // Writing creates files inside the root.
+        let w = g.open("out.txt", 4);
+        assert!(w > 0);
+        g.put(DATA + 0x80, b"written");
+        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA + 0x80, 7]), 0);
+        assert_eq!(g.ret(op::SYS_CLOSE, &[w as u32]), 0);
+        assert_eq!(std::fs::read(root.join("out.txt")).unwrap(), b"written");
+        assert_eq!(g.open("../escape.txt", 4), -1);
+        assert!(!dir.0.join("escape.txt").exists());
+
+        // Rename and remove stay inside too.
+        g.put(DATA, b"out.txt");
+        g.put(DATA + 0x10, b"moved.txt");
+        assert_eq!(g.ret(op::SYS_RENAME, &[DATA, 7, DATA + 0x10, 9]), 0);
+        assert!(root.join("moved.txt").exists());
+        g.put(DATA + 0x10, b"../moved.txt");
+        g.put(DATA, b"moved.txt");
+        assert_eq!(g.ret(op::SYS_RENAME, &[DATA, 9, DATA + 0x10, 12]), -1);
+        assert_eq!(g.ret(op::SYS_REMOVE, &[DATA, 9]), 0);
+        assert!(!root.join("moved.txt").exists());
+        g.put(DATA, b"../secret.txt");
+        assert_eq!(g.ret(op::SYS_REMOVE, &[DATA, 13]), -1);
+        assert!(dir.0.join("secret.txt").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_cannot_escape_the_root() {
+        let dir = TempDir::new("symlink");
+        let root = dir.0.join("root");
+        let outside = dir.0.join("outside");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.txt"), b"secret").unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("linkdir")).unwrap();
+        std::os::unix::fs::symlink(outside.join("new.txt"), root.join("dangling")).unwrap();
+        let mut g = guest(Some(&root));
+        assert_eq!(g.open("link.txt", 0), -1);
+        assert_eq!(g.errno(), errno::EACCES as i32);
+        assert_eq!(g.open("linkdir/secret.txt", 0), -1);
+        assert_eq!(g.open("linkdir/created.txt", 4), -1);
+        assert_eq!(g.open("dangling", 4), -1);
+        assert!(!outside.join("created.txt").exists());
+        assert!(!outside.join("new.txt").exists());
+    }
+
+    #[test]
+    fn bad_guest_pointers_return_minus_one() {
+        let mut g = guest(None);
+        let bad = 0x9000_0000;
+        assert_eq!(
+            g.sh.call(op::SYS_WRITE0, bad, &g.cpu, &mut g.bus),
+            HostAction::Return(FAIL)
+        );
+        assert_eq!(
+            g.sh.call(op::SYS_OPEN, bad, &g.cpu, &mut g.bus),
+            HostAction::Return(FAIL)
+        );
+        assert_eq!(g.ret(op::SYS_OPEN, &[bad, 0, 3]), -1);
+        let out = g.open(":tt", 4);
+        assert_eq!(g.ret(op::SYS_WRITE, &[out as u32, bad, 100]), -1);
+        assert_eq!(g.ret(op::SYS_WRITE, &[out as u32, DATA, 0xFFFF_FFFF]), -1);
+        assert_eq!(g.ret(op::SYS_HEAPINFO, &[bad]), -1);
+        assert_eq!(g.ret(op::SYS_GET_CMDLINE, &[bad, 100]), -1);
+        assert_eq!(g.ret(0xFF, &[]), -1, "unknown operation");
+        assert_eq!(g.ret(op::SYS_SYSTEM, &[DATA, 2]), -1);
+        assert_eq!(g.ret(op::SYS_TMPNAM, &[DATA, 0, 32]), -1);
+    }
+
+    #[test]
+    fn time_is_simulated_and_deterministic() {
+        let mut g = guest(None);
+        g.bus.now = 25_000_000 * 3 + 12_500_000; // 3.5 s at 25 MHz
+        assert_eq!(g.ret(op::SYS_CLOCK, &[]), 350);
+        assert_eq!(g.ret(op::SYS_TIME, &[]) as u32, FIXED_EPOCH + 3);
+        assert_eq!(g.ret(op::SYS_TICKFREQ, &[]), 25_000_000);
+        assert_eq!(g.ret(op::SYS_ELAPSED, &[]), 0);
+        let lo = g.bus.read32(BLOCK).unwrap();
+        let hi = g.bus.read32(BLOCK + 4).unwrap();
+        assert_eq!(u64::from(lo) | (u64::from(hi) << 32), 87_500_000);
+    }
+
+    #[test]
+    fn cmdline_and_heapinfo() {
+        let mut g = guest(None);
+        assert_eq!(g.ret(op::SYS_GET_CMDLINE, &[DATA, 64]), 0);
+        assert_eq!(g.bus.peek_bytes(DATA, 16).unwrap(), b"prog.elf --fast\0");
+        assert_eq!(g.bus.read32(BLOCK + 4).unwrap(), 15);
+        assert_eq!(g.ret(op::SYS_GET_CMDLINE, &[DATA, 8]), -1, "too small");
+        assert_eq!(g.ret(op::SYS_HEAPINFO, &[DATA]), 0);
+        let w: Vec<u32> = (0..4)
+            .map(|i| g.bus.read32(DATA + 4 * i).unwrap())
+            .collect();
+        assert_eq!(w, vec![0x2000_4000, 0x2040_0000, 0x2040_0000, 0x2000_4000]);
+    }
+
+    #[test]
+    fn exit_codes_follow_qemu() {
+        let mut g = guest(None);
+        let exit = |g: &mut Guest, op: u32, param: u32| g.sh.call(op, param, &g.cpu, &mut g.bus);
+        assert_eq!(
+            exit(&mut g, op::SYS_EXIT, ADP_STOPPED_APPLICATION_EXIT),
+            HostAction::Exit(0)
+        );
+        assert_eq!(exit(&mut g, op::SYS_EXIT, 0x20023), HostAction::Exit(1));
+        g.bus.write32(BLOCK, ADP_STOPPED_APPLICATION_EXIT).unwrap();
+        g.bus.write32(BLOCK + 4, 42).unwrap();
+        assert_eq!(
+            exit(&mut g, op::SYS_EXIT_EXTENDED, BLOCK),
+            HostAction::Exit(42)
+        );
+        g.bus.write32(BLOCK, 0x20023).unwrap();
+        assert_eq!(
+            exit(&mut g, op::SYS_EXIT_EXTENDED, BLOCK),
+            HostAction::Exit(1)
+        );
+    }
+
+    #[test]
+    fn semihosting_features_file_reports_exit_extended() {
+        let mut g = guest(None);
+        let h = g.open(":semihosting-features", 0);
+        assert!(h > 0);
+        assert_eq!(g.ret(op::SYS_FLEN, &[h as u32]), 5);
+        assert_eq!(g.ret(op::SYS_READ, &[h as u32, DATA, 5]), 0);
+        assert_eq!(g.bus.peek_bytes(DATA, 5).unwrap(), b"SHFB\x03");
+        assert_eq!(g.ret(op::SYS_ISERROR, &[u32::MAX]), 1);
+        assert_eq!(g.ret(op::SYS_ISERROR, &[3]), 0);
+    }
+}
