@@ -3,6 +3,7 @@
 //! entry/return rules.
 
 pub mod decode;
+pub mod disasm;
 pub mod dsp;
 pub mod exception;
 pub mod fp;
