@@ -1,0 +1,85 @@
+//! Offline quantization arithmetic, computed exactly as TensorFlow Lite does
+//! it at prepare time (in double precision, round half away from zero).
+
+/// `frexp`: `x = q * 2^e` with `0.5 <= |q| < 1` (q = 0, e = 0 for zero).
+pub fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (q, e) = frexp(x * 2f64.powi(64));
+        return (q, e - 64);
+    }
+    let q = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
+    (q, exp - 1022)
+}
+
+/// TFLite's `QuantizeMultiplier`: a real multiplier as a Q31 significand and
+/// a power-of-two exponent (positive = left shift).
+pub fn quantize_multiplier(m: f64) -> (i32, i32) {
+    if m == 0.0 {
+        return (0, 0);
+    }
+    let (q, mut shift) = frexp(m);
+    let mut q_fixed = (q * (1i64 << 31) as f64).round() as i64;
+    if q_fixed == 1i64 << 31 {
+        q_fixed /= 2;
+        shift += 1;
+    }
+    if shift < -31 {
+        shift = 0;
+        q_fixed = 0;
+    }
+    (q_fixed as i32, shift)
+}
+
+/// `Quantize(f)` used for activation ranges: `zp + round(f / scale)` in float.
+pub fn quantize_f32(f: f32, scale: f32, zero_point: i32) -> i32 {
+    zero_point + (f / scale).round() as i32
+}
+
+/// Softmax input scaling (TFLite's `PreprocessSoftmaxScaling` with 5 integer
+/// bits for the Q5.26 exp input) and `diff_min` (`-CalculateInputRadius`).
+pub fn softmax_params(beta: f32, input_scale: f32) -> (i32, i32, i32) {
+    const INTEGER_BITS: i32 = 5;
+    let max_real = ((1i64 << 31) - 1) as f64;
+    let real =
+        (beta as f64 * input_scale as f64 * (1i64 << (31 - INTEGER_BITS)) as f64).min(max_real);
+    let (mult, shift) = quantize_multiplier(real);
+    let max_input_rescaled = ((1i64 << INTEGER_BITS) - 1) as f64
+        * (1i64 << (31 - INTEGER_BITS)) as f64
+        / (1i64 << shift) as f64;
+    let diff_min = -(max_input_rescaled.floor() as i32);
+    (mult, shift, diff_min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frexp_matches_definition() {
+        for &x in &[1.0, 0.5, 0.75, 3.0, 1e-10, 123456.789, 5e-320] {
+            let (q, e) = frexp(x);
+            assert!((0.5..1.0).contains(&q), "{x}: {q}");
+            assert_eq!(q * 2f64.powi(e + 64) * 2f64.powi(-64), x);
+        }
+    }
+
+    #[test]
+    fn quantize_multiplier_known_values() {
+        assert_eq!(quantize_multiplier(0.5), (1 << 30, 0));
+        assert_eq!(quantize_multiplier(1.0), (1 << 30, 1));
+        assert_eq!(quantize_multiplier(0.25), (1 << 30, -1));
+        // Rounds up to 2^31 and renormalises.
+        assert_eq!(quantize_multiplier(0.999_999_999_9), (1 << 30, 1));
+        assert_eq!(quantize_multiplier(1e-12), (0, 0));
+        // 1/255 = 0.50196.. * 2^-7; significand round(0.50196.. * 2^31).
+        let (m, s) = quantize_multiplier(1.0 / 255.0);
+        assert_eq!(s, -7);
+        assert_eq!(m, ((128.0 / 255.0) * 2f64.powi(31)).round() as i32);
+    }
+}
