@@ -618,8 +618,13 @@ pub fn parts(instr: &Instr, addr: u32) -> (String, String) {
             String::new(),
         ),
         Instr::Dsp { op, .. } => (op.mnemonic(), op.operands()),
-        #[allow(unreachable_patterns)] // FpInstr has no variants until helper "dsp" fills it
-        Instr::Fp { .. } => ("<fp>".into(), String::new()),
+        Instr::Fp { op, .. } => {
+            let text = op.to_string();
+            match text.split_once(' ') {
+                Some((m, o)) => (m.to_string(), o.to_string()),
+                None => (text, String::new()),
+            }
+        }
     };
     (m, o)
 }

@@ -12,6 +12,47 @@ use sim_core::board::Arch;
 const SAMPLES: u32 = 1_000_000;
 
 /// Known, legitimate differences between capstone and the ARM ARM, each with its reason.
+/// VLDM/VSTM family with a register count of 0 or past the last register (UNPREDICTABLE).
+fn bad_vfp_list(hw1: u16, hw2: u16, m: &str) -> bool {
+    let multi = ["vldm", "vstm", "vpush", "vpop", "fldm", "fstm"];
+    if !multi.iter().any(|p| m.starts_with(p)) {
+        return false;
+    }
+    let imm8 = u32::from(hw2 & 0xFF);
+    let vd = u32::from((hw2 >> 12) & 0xF);
+    let dbit = u32::from((hw1 >> 6) & 1);
+    if hw2 & 0x0100 != 0 {
+        let (d, regs) = (dbit << 4 | vd, imm8 / 2);
+        regs == 0 || regs > 16 || d + regs > 16
+    } else {
+        let (d, regs) = (vd << 1 | dbit, imm8);
+        regs == 0 || d + regs > 32
+    }
+}
+
+/// Advanced SIMD register transfers that live in the VFP coprocessor space.
+fn is_neon_in_vfp_space(m: &str, ops: &str) -> bool {
+    m.starts_with("vdup")
+        || m.starts_with("vmov.") && (m.contains('8') || m.contains("16") || m.contains("32"))
+        || ops.contains('[')
+            && ops
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|t| t.starts_with('d'))
+            && m.starts_with("vmov")
+        || ops
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| t.strip_prefix('q').is_some_and(|n| n.parse::<u8>().is_ok()))
+}
+
+/// True when capstone's operands name one of the registers d16-d31.
+fn uses_d16_d31(ops: &str) -> bool {
+    ops.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
+        t.strip_prefix('d')
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|n| n >= 16)
+    })
+}
+
 /// Generic coprocessor mnemonics as capstone prints them.
 fn is_coproc(m: &str) -> bool {
     ["cdp", "ldc", "stc", "mcr", "mrc", "mrrc"]
@@ -93,10 +134,62 @@ fn exclude(
         );
     }
     match ours {
-        Instr::Coproc { cp: 10 | 11, .. } => Some(
-            "FPU encoding (cp10/cp11): the FP decoder is helper dsp's; thimble still says Coproc",
+        Instr::Coproc { cp: 10 | 11, .. } if theirs.is_none() => Some(
+            "cp10/cp11 encoding that is no FP instruction (capstone: undefined): thimble says \
+             Coproc, a NOCP UsageFault",
         ),
-        Instr::Coproc { .. } if their_mnemonic.starts_with('v') => Some(
+        Instr::Fp { .. } if their_mnemonic.starts_with("fldm") || their_mnemonic.starts_with("fstm") => Some(
+            "FLDMX/FSTMX (odd imm8, double registers): capstone prints the deprecated pre-UAL \
+             name, thimble VLDM/VSTM",
+        ),
+        Instr::Coproc { cp: 10 | 11, .. } if bad_vfp_list(hw1, hw2, their_mnemonic) => Some(
+            "VLDM/VSTM/VPUSH/VPOP whose register list is empty or runs past s31/d15: \
+             UNPREDICTABLE (ARM ARM A7.7.2xx), the FP decoder rejects it, capstone truncates it",
+        ),
+        Instr::Coproc { cp: 10 | 11, .. }
+            if (their_mnemonic == "vmsr" || their_mnemonic == "vmrs") && !their_ops.contains("fpscr") =>
+        {
+            Some(
+                "VMRS/VMSR of FPSID/FPEXC/MVFRx: ARMv7-A VFP system registers, M-profile FPUs \
+                 have only FPSCR (UNDEFINED)",
+            )
+        }
+        Instr::Coproc { cp: 10 | 11, .. } if is_neon_in_vfp_space(their_mnemonic, their_ops) => Some(
+            "Advanced SIMD transfer in the cp10/cp11 space (VDUP, VMOV of a lane, Q registers): \
+             no M profile has Advanced SIMD, capstone's MClass mode still decodes it",
+        ),
+        Instr::Coproc { cp: 10 | 11, .. }
+            if their_mnemonic.starts_with("vmov") && (their_ops.contains("sp") || their_ops.contains("pc")) =>
+        {
+            Some("VMOV between core and FP registers naming SP/PC: UNPREDICTABLE, the FP decoder rejects it")
+        }
+        Instr::Coproc { cp: 10 | 11, .. } if their_mnemonic.starts_with("vcvt") && their_ops.contains("#0xfff") => Some(
+            "VCVT (fixed-point) with more fraction bits than the size: UNPREDICTABLE, capstone \
+             prints a negative fbits",
+        ),
+        Instr::Coproc { cp: 10 | 11, .. } if their_mnemonic.starts_with("vins") || their_mnemonic.starts_with("vmovx") || their_mnemonic.contains(".f16") => Some(
+            "ARMv8.2 half-precision data processing in cp10 (VINS/VMOVX/.f16): not in FPv4/FPv5",
+        ),
+        Instr::Coproc { cp: 10 | 11, .. }
+            if ["vldm", "vstm", "fldm", "fstm"].iter().any(|p| their_mnemonic.starts_with(p))
+                && their_ops.starts_with("pc") =>
+        {
+            Some("VLDM/VSTM with base PC: UNPREDICTABLE in Thumb, the FP decoder rejects it")
+        }
+        Instr::Coproc { cp: 10 | 11, .. }
+            if (their_mnemonic == "vmsr" || their_mnemonic == "vmrs")
+                && (hw2 & 0xEF != 0x10 || their_ops.contains("sp")) =>
+        {
+            Some(
+                "VMRS/VMSR with should-be-zero bits set or SP: UNPREDICTABLE, the FP decoder \
+                 rejects it",
+            )
+        }
+        Instr::Coproc { cp: 10 | 11, .. } if uses_d16_d31(their_ops) => Some(
+            "cp10/cp11 encoding naming d16-d31: capstone assumes a 32-register VFP, M-profile \
+             FPUs have D0-D15 only (UNDEFINED)",
+        ),
+        Instr::Coproc { cp, .. } if *cp != 10 && *cp != 11 && their_mnemonic.starts_with('v') => Some(
             "cp9/cp13 encoding: capstone decodes ARMv8.2 extensions there (half-precision VFP, \
              VSDOT/VUDOT); in ARMv7-M it is a generic coprocessor instruction (NOCP)",
         ),

@@ -90,7 +90,12 @@ impl Tally {
                 if om == m && oo == o {
                     self.matched += 1;
                 } else {
-                    self.mismatch(name, hex, &format!("{om} {oo}"), &format!("{m} {o}"));
+                    let key = if om.starts_with('<') {
+                        format!("{name} (capstone {m})")
+                    } else {
+                        name.to_string()
+                    };
+                    self.mismatch(&key, hex, &format!("{om} {oo}"), &format!("{m} {o}"));
                 }
             }
             (true, Some((m, o))) => {
