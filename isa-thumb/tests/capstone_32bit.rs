@@ -178,7 +178,7 @@ fn exclude(
         }
         Instr::Coproc { cp: 10 | 11, .. }
             if (their_mnemonic == "vmsr" || their_mnemonic == "vmrs")
-                && (hw2 & 0xEF != 0x10 || their_ops.contains("sp")) =>
+                && (hw2 & 0xFF != 0x10 || their_ops.contains("sp")) =>
         {
             Some(
                 "VMRS/VMSR with should-be-zero bits set or SP: UNPREDICTABLE, the FP decoder \
