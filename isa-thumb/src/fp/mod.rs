@@ -14,16 +14,14 @@
 //! [`decode32_for`] combines both. On silicon a coprocessor encoding on a core without an
 //! FPU (`FpuKind::None`) is a NOCP UsageFault; one the FPU lacks is UNDEFINSTR.
 //!
-//! [`execute`] performs the CPACR check (CP10 access: NOCP UsageFault), the lazy-state
-//! preservation (FPCCR.LSPACT: S0–S15 and FPSCR to FPCAR) and the new-context rule
-//! (CONTROL.FPCA set, FPSCR defaults from FPDSCR when FPCCR.ASPEN) before every FP
-//! instruction, as ExecuteFPCheck() does. It expects `cpu.r[15]` to be the address of the
+//! [`execute`] calls [`crate::exception::fp_execute_check`] first (ExecuteFPCheck(): FPU
+//! present and CPACR CP10 access, else NOCP UsageFault; lazy-state preservation; CONTROL.FPCA
+//! and FPDSCR defaults), so the executor need not. It expects `cpu.r[15]` to be the address of the
 //! instruction being executed (PC-relative VLDR uses Align(PC + 4, 4)); it never writes PC.
 
 pub mod soft;
 
 use sim_core::board::FpuKind;
-use sim_core::cpu::control;
 use sim_core::isa::{BusFaultKind, UsageCause};
 use sim_core::{Bus, Cpu, Fault, InstrClass};
 use soft::{fpscr, Fmt, Fpu, Round, F16, F32, F64};
@@ -666,49 +664,11 @@ fn neg(f: Fmt, v: u64) -> u64 {
     v ^ (1u64 << (f.e + f.m))
 }
 
-/// FPCCR bits used by lazy stacking (ARMv7-M B3.2.23).
-mod fpccr {
-    /// LSPACT: lazy state preservation is pending.
-    pub const LSPACT: u32 = 1 << 0;
-    /// ASPEN: automatic FPCA setting.
-    pub const ASPEN: u32 = 1 << 31;
-}
-
 fn bus_fault(addr: u32) -> Fault {
     Fault::Bus {
         kind: BusFaultKind::Data,
         addr,
     }
-}
-
-/// ExecuteFPCheck(): CPACR access, lazy preservation, new FP context.
-fn fp_check(cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Fault> {
-    let cp10 = (bus.exc.cpacr >> 20) & 3;
-    let allowed = match cp10 {
-        0b11 => true,
-        0b01 => cpu.privileged(),
-        _ => false,
-    };
-    if !allowed {
-        return Err(Fault::Usage(UsageCause::NoCoprocessor));
-    }
-    if bus.exc.fpccr & fpccr::LSPACT != 0 {
-        let base = bus.exc.fpcar;
-        for i in 0..16u32 {
-            bus.write32(base + 4 * i, cpu.s[i as usize])
-                .map_err(|e| bus_fault(e.addr()))?;
-        }
-        bus.write32(base + 64, cpu.fpscr)
-            .map_err(|e| bus_fault(e.addr()))?;
-        bus.exc.fpccr &= !fpccr::LSPACT;
-    }
-    if bus.exc.fpccr & fpccr::ASPEN != 0 && cpu.control & control::FPCA == 0 {
-        // New context: FPSCR's AHP, DN, FZ and RMode come from FPDSCR.
-        let mask = 0x07C0_0000;
-        cpu.fpscr = (cpu.fpscr & !mask) | (bus.exc.fpdscr & mask);
-        cpu.control |= control::FPCA;
-    }
-    Ok(())
 }
 
 fn to_int_round(r: IntRound, fpscr: u32) -> Round {
@@ -724,7 +684,7 @@ fn to_int_round(r: IntRound, fpscr: u32) -> Round {
 
 /// Executes an FP instruction; returns its class for the timing table.
 pub fn execute(i: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<InstrClass, Fault> {
-    fp_check(cpu, bus)?;
+    crate::exception::fp_execute_check(cpu, bus)?;
     match *i {
         FpInstr::LdSt {
             load,
