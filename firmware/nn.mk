@@ -34,7 +34,8 @@ NN_CFLAGS := -ffp-contract=off -I$(NN_FW)/nn -I$(NN_FW)/nn/test -I$(NN_FW)/apps
 NN_KERNELS := $(NN_FW)/nn/nn_kernels.c $(NN_FW)/nn/nn_softmax.c
 NN_HEADERS := $(wildcard $(NN_FW)/nn/*.h $(NN_FW)/nn/test/*.h $(NN_FW)/apps/*.h)
 
-NN_ELFS := $(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS),$(NN_OUT)/$(m)-$(b).elf))
+NN_ELFS := $(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS),$(NN_OUT)/$(m)-$(b).elf)) \
+	$(NN_OUT)/nn_harness-cortex-m4.elf $(NN_OUT)/nn_harness-cortex-m0plus.elf
 
 .PHONY: nn-all
 nn-all: $(NN_ELFS)
@@ -48,3 +49,16 @@ $(NN_OUT)/$(1)-$(2).elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/models/$(1)/model.
 		-L$(BUILD)/lib/$(NN_CPU_$(2)) $$(LDFLAGS) -Tld/$(2).ld -lm -o $$@
 endef
 $(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS) mps2-an385 pico,$(eval $(call NN_ELF_RULE,$(m),$(b)))))
+
+# Kernel test harness (nn/test/kernel_harness.c): the DSP kernels (cortex-m4,
+# mps2-an386) and the portable ones (cortex-m0plus, linked for mps2-an385,
+# whose Cortex-M3 runs ARMv6-M code unchanged).
+NN_HARNESS_LD_cortex-m4 := ld/mps2-an386.ld
+NN_HARNESS_LD_cortex-m0plus := ld/mps2-an385.ld
+define NN_HARNESS_RULE
+$(NN_OUT)/nn_harness-$(1).elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/nn/test/kernel_harness.c $(NN_FW)/nn.mk \
+		$(COMMON_DEPS) $(NN_HARNESS_LD_$(1)) $(BUILD)/lib/$(1)/.stamp | $(OUT)
+	$$(CC) $$(CFLAGS) $$(CPUFLAGS_$(1)) $(NN_CFLAGS) $(NN_KERNELS) $(NN_FW)/nn/test/kernel_harness.c $$(COMMON_SRCS) \
+		-L$(BUILD)/lib/$(1) $$(LDFLAGS) -T$(NN_HARNESS_LD_$(1)) -lm -o $$@
+endef
+$(foreach c,cortex-m4 cortex-m0plus,$(eval $(call NN_HARNESS_RULE,$(c))))

@@ -14,6 +14,7 @@ pub mod flatbuf;
 pub mod ir;
 pub mod plan;
 pub mod quant;
+pub mod reference;
 
 /// Why a model could not be imported.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
