@@ -194,6 +194,7 @@ impl Bus {
                 self.wait += r.wait_states;
                 let b = v.to_le_bytes();
                 r.data[off..off + usize::from(width)].copy_from_slice(&b[..usize::from(width)]);
+                r.mark_written(off, usize::from(width));
                 return Ok(());
             }
         }
@@ -311,6 +312,21 @@ mod tests {
         assert_eq!(b.read16(0x2000_0003).unwrap(), 0xA1B2);
         assert_eq!(b.read32(0x2000_0001).unwrap(), 0xA1B2_C3D4);
         assert_eq!(b.peek(0x2000_0001, 4), Some(0xA1B2_C3D4));
+    }
+
+    #[test]
+    fn guest_writes_are_tracked_per_word() {
+        let mut b = bus();
+        b.write8(0x2000_0105, 1).unwrap();
+        b.write32(0x2000_0203, 1).unwrap(); // straddles two words
+        let r = &b.map.regions[1];
+        assert!(r.was_written(0x104) && !r.was_written(0x100));
+        assert!(r.was_written(0x200) && r.was_written(0x204));
+        assert_eq!(r.written_bytes(0x100, 0x200), 12);
+        assert_eq!(r.highest_written(0, 0x1000), Some(0x204));
+        // Debugger/loader writes are not the guest's.
+        b.poke_bytes(0x2000_0800, &[1, 2, 3, 4]).unwrap();
+        assert!(!b.map.regions[1].was_written(0x800));
     }
 
     #[test]

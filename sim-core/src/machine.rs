@@ -170,7 +170,25 @@ impl Machine {
             return Err(r);
         }
         self.initial_sp = self.cpu.msp();
+        self.stats.stack_floor = self.static_end().unwrap_or(0);
         Ok(())
+    }
+
+    /// End of the statically allocated data (.data, .bss, ...) in the SRAM region that holds
+    /// the initial stack: the heap starts here and the stack must not reach below it.
+    pub fn static_end(&self) -> Option<u32> {
+        let sp = self.initial_sp.wrapping_sub(1);
+        let region = self.board.regions.iter().find(|r| r.contains(sp))?;
+        let end = self
+            .image
+            .sections
+            .iter()
+            .filter(|s| s.alloc && s.size > 0 && region.contains(s.addr))
+            .filter(|s| !crate::report::is_reservation(&s.name))
+            .map(|s| u64::from(s.addr) + s.size)
+            .max()
+            .unwrap_or(u64::from(region.base));
+        Some(end as u32)
     }
 
     /// Process stack peak: highest minus lowest PSP seen while PSP was active.

@@ -18,6 +18,9 @@ pub struct Region {
     pub wait_states: u32,
     /// Contents; its length is the region's size.
     pub data: Vec<u8>,
+    /// One bit per 4-byte word ever written by the guest (SRAM only; empty for flash): the
+    /// source of heap peaks and per-object use.
+    pub written: Vec<u64>,
 }
 
 impl Region {
@@ -40,6 +43,55 @@ impl Region {
     /// Whether the guest may write it at run time (flash is read-only).
     pub fn writable(&self) -> bool {
         self.kind == RegionKind::Sram
+    }
+
+    /// Records a guest write of `len` bytes at offset `off` (marks the first and last word).
+    #[inline(always)]
+    pub fn mark_written(&mut self, off: usize, len: usize) {
+        let first = off >> 2;
+        let last = (off + len - 1) >> 2;
+        if let Some(w) = self.written.get_mut(first >> 6) {
+            *w |= 1 << (first & 63);
+        }
+        if last != first {
+            if let Some(w) = self.written.get_mut(last >> 6) {
+                *w |= 1 << (last & 63);
+            }
+        }
+    }
+
+    /// Whether the word at offset `off` was ever written by the guest.
+    pub fn was_written(&self, off: usize) -> bool {
+        let word = off >> 2;
+        self.written
+            .get(word >> 6)
+            .is_some_and(|w| w & (1 << (word & 63)) != 0)
+    }
+
+    /// Bytes (in whole words) ever written within `[off, off+len)`.
+    pub fn written_bytes(&self, off: usize, len: usize) -> u64 {
+        let end = (off + len).min(self.data.len());
+        let mut n = 0;
+        let mut o = off & !3;
+        while o < end {
+            if self.was_written(o) {
+                n += 4;
+            }
+            o += 4;
+        }
+        n.min(len as u64)
+    }
+
+    /// Offset of the highest written word in `[off, end)`, if any.
+    pub fn highest_written(&self, off: usize, end: usize) -> Option<usize> {
+        let mut o = end.min(self.data.len()) & !3;
+        while o > off {
+            o -= 4;
+            if self.was_written(o) {
+                return Some(o);
+            }
+        }
+        None
     }
 }
 
@@ -95,6 +147,11 @@ impl MemoryMap {
                 base: r.base,
                 wait_states: r.wait_states,
                 data: vec![0; r.size as usize],
+                written: if r.kind == RegionKind::Sram {
+                    vec![0; (r.size as usize).div_ceil(256)]
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         regions.sort_by_key(|r| r.base);

@@ -26,8 +26,8 @@ pub struct MemoryReport {
     pub stack_peak: u64,
     /// Process stack peak (0 when PSP was never used).
     pub psp_stack_peak: u64,
-    /// Heap peak (bytes between the end of static data and the stack ever written; 0 until
-    /// write tracking exists).
+    /// Heap peak: from the end of static data to the highest word the guest wrote below the
+    /// stack's low-water mark.
     pub heap_peak: u64,
     /// Static + stacks + heap.
     pub sram_peak: u64,
@@ -35,6 +35,8 @@ pub struct MemoryReport {
     pub sram_size: u64,
     /// Large data objects.
     pub symbols: Vec<SymbolReport>,
+    /// The stack ran into statically allocated data: where it was first seen.
+    pub collision: Option<String>,
 }
 
 /// A large data object.
@@ -46,6 +48,8 @@ pub struct SymbolReport {
     pub addr: u32,
     /// Reserved size.
     pub size: u32,
+    /// Bytes of it the guest ever wrote (whole words; flash objects: their size).
+    pub used: u64,
     /// Region it lives in.
     pub region: String,
 }
@@ -134,7 +138,8 @@ pub struct Report {
     pub unmodelled: Vec<UnmodelledEntry>,
 }
 
-fn is_reservation(name: &str) -> bool {
+/// Whether a section only reserves room for the stack or heap (not static data).
+pub fn is_reservation(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("stack") || n.contains("heap")
 }
@@ -400,7 +405,7 @@ fn memory(m: &Machine) -> MemoryReport {
         u64::from(initial_msp.saturating_sub(m.stats.msp_low))
     };
     let psp_stack_peak = m.psp_peak();
-    let heap_peak = 0;
+    let heap_peak = heap_peak(m);
     let sram_size = board.total(RegionKind::Sram);
     let mut symbols: Vec<SymbolReport> = m
         .image
@@ -409,10 +414,17 @@ fn memory(m: &Machine) -> MemoryReport {
         .filter(|s| s.kind == SymbolKind::Object && s.size >= LARGE_OBJECT)
         .filter_map(|s| {
             let r = board.regions.iter().find(|r| r.contains(s.addr))?;
+            let used = match m.bus.map.find(s.addr, 1) {
+                Some((i, off)) if r.kind == RegionKind::Sram => {
+                    m.bus.map.regions[i].written_bytes(off, s.size as usize)
+                }
+                _ => u64::from(s.size),
+            };
             Some(SymbolReport {
                 name: s.name.clone(),
                 addr: s.addr,
                 size: s.size,
+                used,
                 region: r.name.clone(),
             })
         })
@@ -429,7 +441,29 @@ fn memory(m: &Machine) -> MemoryReport {
         sram_peak: sram_static + stack_peak + psp_stack_peak + heap_peak,
         sram_size,
         symbols,
+        collision: m.stats.collision.map(|(pc, sp)| {
+            format!(
+                "stack reached 0x{sp:08x}, below the end of static data at 0x{:08x}, at pc 0x{pc:08x} ({})",
+                m.stats.stack_floor,
+                m.image.describe_addr(pc)
+            )
+        }),
     }
+}
+
+fn heap_peak(m: &Machine) -> u64 {
+    let (Some(start), true) = (m.static_end(), m.stats.msp_low != u32::MAX) else {
+        return 0;
+    };
+    let Some((i, off)) = m.bus.map.find(start, 1) else {
+        return 0;
+    };
+    let region = &m.bus.map.regions[i];
+    let stack_low = m.stats.msp_low.min(m.stats.psp_low);
+    let end = (stack_low.saturating_sub(region.base)) as usize;
+    region
+        .highest_written(off, end)
+        .map_or(0, |o| (o + 4 - off) as u64)
 }
 
 fn functions(m: &Machine) -> Vec<FunctionReport> {

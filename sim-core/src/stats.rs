@@ -26,6 +26,11 @@ pub struct Stats {
     pub exceptions: u64,
     /// Calls per callee address (BL/BLX targets).
     pub calls: HashMap<u32, u64>,
+    /// Lowest address the stack may reach without running into statically allocated SRAM
+    /// (set at reset; 0 = unknown).
+    pub stack_floor: u32,
+    /// The first time the stack ran below `stack_floor`: (next PC, SP).
+    pub collision: Option<(u32, u32)>,
 }
 
 impl Default for Stats {
@@ -40,6 +45,8 @@ impl Default for Stats {
             sleep_cycles: 0,
             exceptions: 0,
             calls: HashMap::new(),
+            stack_floor: 0,
+            collision: None,
         }
     }
 }
@@ -58,6 +65,9 @@ impl Stats {
             self.psp_high = self.psp_high.max(sp);
         } else {
             self.msp_low = self.msp_low.min(sp);
+        }
+        if sp < self.stack_floor && self.collision.is_none() {
+            self.collision = Some((cpu.r[15], sp));
         }
     }
 
