@@ -199,11 +199,22 @@ ls_v7:
     sub r6, r0, r7
     stmia r1!, {r2-r6, r8}
 
-    @ unprivileged and hint forms
+    @ unprivileged forms (privileged code without an MPU: plain accesses) and hints
     ldrt r2, [r7, #12]
     strbt r8, [r7, #13]
     ldrt r3, [r7, #12]
     pld [r7, #64]
+    pli [r7, #0]
+    stmia r1!, {r2, r3}
+    ldrsbt r2, [r7, #0x7f]
+    ldrht r3, [r7, #0x22]
+    ldrsht r4, [r7, #0x7e]
+    ldrbt r5, [r7, #0x81]
+    stmia r1!, {r2-r5}
+    strt r8, [r7, #0x70]
+    strht r8, [r7, #0x76]
+    ldr r2, [r7, #0x70]
+    ldr r3, [r7, #0x74]
     stmia r1!, {r2, r3}
 
     @ exclusives: LDREX/STREX succeed, STREX after CLREX fails,
