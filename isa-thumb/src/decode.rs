@@ -1380,7 +1380,11 @@ fn coproc(x: u32, enc: Enc, _: Arch) -> Option<Instr> {
     if op1 >> 1 == 0 || op1 >> 4 == 3 {
         return undef(enc);
     }
-    Some(Instr::Coproc { enc, cp: r4(x, 8) })
+    Some(Instr::Coproc {
+        enc,
+        cp: r4(x, 8),
+        raw: x,
+    })
 }
 
 use DpOp::{Adc, Add, And, Bic, Cmn, Cmp, Eor, Mov, Mvn, Orn, Orr, Rsb, Sbc, Sub, Teq, Tst};

@@ -607,7 +607,7 @@ pub fn parts(instr: &Instr, addr: u32) -> (String, String) {
         Instr::Svc { imm: i, .. } => ("svc".into(), imm(i.into())),
         Instr::Bkpt { imm: i, .. } => ("bkpt".into(), imm(i.into())),
         Instr::Udf { imm: i, .. } => (format!("udf{w}"), imm(i.into())),
-        Instr::Coproc { cp, .. } => ("<coproc>".into(), format!("p{cp}")),
+        Instr::Coproc { raw, .. } => coproc(raw),
         Instr::Undefined { reason, .. } => (
             match reason {
                 UndefReason::Undefined => "<undefined>",
@@ -627,6 +627,83 @@ pub fn parts(instr: &Instr, addr: u32) -> (String, String) {
         }
     };
     (m, o)
+}
+
+/// CDP/MCR/MRC/MCRR/MRRC/LDC/STC and their "2" forms (ARM ARM A5.3.18), as capstone prints
+/// them.
+fn coproc(x: u32) -> (String, String) {
+    let field = |lo: u32, w: u32| (x >> lo) & ((1 << w) - 1);
+    let two = if x & (1 << 28) != 0 { "2" } else { "" };
+    let cp = field(8, 4);
+    let load = x & (1 << 20) != 0;
+    let op1 = field(20, 6);
+    if op1 & 0b11_1110 == 0b00_0100 {
+        let m = if load { "mrrc" } else { "mcrr" };
+        let o = format!(
+            "p{cp}, {}, {}, {}, c{}",
+            imm(field(4, 4).into()),
+            reg(field(12, 4) as u8),
+            reg(field(16, 4) as u8),
+            field(0, 4)
+        );
+        return (format!("{m}{two}"), o);
+    }
+    if op1 & 0b10_0000 == 0 {
+        // LDC/STC: P U D W L.
+        let (p, u, d, w) = (
+            x & (1 << 24) != 0,
+            x & (1 << 23) != 0,
+            x & (1 << 22) != 0,
+            x & (1 << 21) != 0,
+        );
+        let m = format!(
+            "{}{two}{}",
+            if load { "ldc" } else { "stc" },
+            if d { "l" } else { "" }
+        );
+        let rn = reg(field(16, 4) as u8);
+        let imm8 = field(0, 8);
+        let off = i64::from(imm8 * 4);
+        let signed = if u {
+            imm(off)
+        } else if off == 0 {
+            "#-0".into()
+        } else {
+            imm(-off)
+        };
+        let addr = match (p, w) {
+            (true, false) if u && off == 0 => format!("[{rn}]"),
+            (true, wb) => format!("[{rn}, {signed}]{}", if wb { "!" } else { "" }),
+            (false, true) => format!("[{rn}], {signed}"),
+            (false, false) => format!("[{rn}], {{{}}}", &imm(imm8.into())[1..]),
+        };
+        return (m, format!("p{cp}, c{}, {addr}", field(12, 4)));
+    }
+    if x & (1 << 4) == 0 {
+        let o = format!(
+            "p{cp}, {}, c{}, c{}, c{}, {}",
+            imm(field(20, 4).into()),
+            field(12, 4),
+            field(16, 4),
+            field(0, 4),
+            imm(field(5, 3).into())
+        );
+        return (format!("cdp{two}"), o);
+    }
+    let rt = field(12, 4) as u8;
+    let rt = if load && rt == 15 {
+        "apsr_nzcv"
+    } else {
+        reg(rt)
+    };
+    let o = format!(
+        "p{cp}, {}, {rt}, c{}, c{}, {}",
+        imm(field(21, 3).into()),
+        field(16, 4),
+        field(0, 4),
+        imm(field(5, 3).into())
+    );
+    (format!("{}{two}", if load { "mrc" } else { "mcr" }), o)
 }
 
 fn dataproc(

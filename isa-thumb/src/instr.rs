@@ -859,6 +859,8 @@ pub enum Instr {
         enc: Enc,
         /// Coprocessor number (bits 11:8 of the second halfword).
         cp: u8,
+        /// The whole encoding (`hw1 << 16 | hw2`), for the disassembler.
+        raw: u32,
     },
     /// An encoding that is UNDEFINED (or UNPREDICTABLE, or absent from the selected core):
     /// executing it is a UsageFault UNDEFINSTR.

@@ -60,13 +60,6 @@ fn uses_d16_d31(ops: &str) -> bool {
     })
 }
 
-/// Generic coprocessor mnemonics as capstone prints them.
-fn is_coproc(m: &str) -> bool {
-    ["cdp", "ldc", "stc", "mcr", "mrc", "mrrc"]
-        .iter()
-        .any(|p| m.starts_with(p))
-}
-
 /// DSP mnemonics (ARMv7E-M) as capstone prints them.
 fn is_dsp_mnemonic(m: &str) -> bool {
     const PREFIXES: &[&str] = &[
@@ -205,10 +198,6 @@ fn exclude(
         Instr::Coproc { cp, .. } if *cp != 10 && *cp != 11 && their_mnemonic.starts_with('v') => Some(
             "cp9/cp13 encoding: capstone decodes ARMv8.2 extensions there (half-precision VFP, \
              VSDOT/VUDOT); in ARMv7-M it is a generic coprocessor instruction (NOCP)",
-        ),
-        Instr::Coproc { .. } if is_coproc(their_mnemonic) => Some(
-            "generic coprocessor instruction: thimble decodes it to Coproc (NOCP fault) and \
-             does not print its operands",
         ),
         _ => None,
     }
