@@ -22,7 +22,11 @@ ELVES = [
     "exceptions-cortex-m0plus", "exceptions-cortex-m3", "exceptions-cortex-m4",
     "conv_int8-cortex-m0plus", "conv_int8-cortex-m3", "conv_int8-cortex-m4",
     "heap-cortex-m0plus", "heap-cortex-m3", "heap-cortex-m4",
-    "float-cortex-m4", "kws-nano33ble", "micro_speech-mps2-an386",
+    "semihost-cortex-m0plus", "semihost-cortex-m3", "semihost-cortex-m4",
+    "nn_harness-cortex-m0plus", "nn_harness-cortex-m4",
+    "dsp_intrinsics-cortex-m4", "dsp_intrinsics-cortex-m7",
+    "float-cortex-m4", "kws-nano33ble", "micro_speech-mps2-an386", "vww-nano33ble",
+    "ic-nano33ble", "ad-nano33ble",
 ]
 INVERT = {"eq": "ne", "ne": "eq", "cs": "cc", "cc": "cs", "hs": "lo", "lo": "hs", "mi": "pl",
           "pl": "mi", "vs": "vc", "vc": "vs", "hi": "ls", "ls": "hi", "ge": "lt", "lt": "ge",
