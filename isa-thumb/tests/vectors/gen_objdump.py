@@ -34,11 +34,20 @@ INVERT = {"eq": "ne", "ne": "eq", "cs": "cc", "cc": "cs", "hs": "lo", "lo": "hs"
 LINE = re.compile(r"^\s*([0-9a-f]+):\t([0-9a-f]{4}(?: [0-9a-f]{4})?)\s*\t(.*)$")
 
 
+def extra_object():
+    """Assembles extra.S (encodings the firmware does not use) into a temporary object."""
+    import tempfile
+    obj = Path(tempfile.mkdtemp()) / "extra.o"
+    subprocess.run(["arm-none-eabi-as", "-mcpu=cortex-m4", "-mthumb", "-o", str(obj),
+                    str(Path(__file__).resolve().parent / "extra.S")], check=True)
+    return obj
+
+
 def main():
     seen = set()
     out = []
-    for name in ELVES:
-        elf = PREBUILT / f"{name}.elf"
+    for name in ELVES + ["extra"]:
+        elf = extra_object() if name == "extra" else PREBUILT / f"{name}.elf"
         if not elf.exists():
             print(f"missing {elf}", file=sys.stderr)
             continue
