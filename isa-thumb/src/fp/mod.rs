@@ -970,11 +970,18 @@ pub fn compute(i: &FpInstr, cpu: &mut Cpu) -> InstrClass {
                     (false, true) => r & 0xffff,
                     (false, false) => r as u16 as i16 as i32 as u32,
                 };
-                // The 32-bit result goes to the low word (a D register's high word is zeroed
-                // for double: ARM ARM writes the whole Dd with the extended result).
-                set(cpu, dp, d, u64::from(r));
+                // The result is extended to the register width (Extend(result, 64, unsigned)
+                // for a D register).
+                let wide = if unsigned {
+                    u64::from(r)
+                } else {
+                    r as i32 as i64 as u64
+                };
+                set(cpu, dp, d, wide);
             } else {
-                let mode = Round::from_fpscr(*fpu.fpscr);
+                // VFP VCVT from fixed point rounds to nearest whatever FPSCR.RMode says
+                // (ARM ARM: round_nearest = !to_fixed), as QEMU does.
+                let mode = Round::Nearest;
                 let v = get(cpu, dp, d) as u32;
                 let r = fpu.from_fixed(f, v, u32::from(fbits), size, unsigned, mode);
                 set(cpu, dp, d, r);

@@ -581,6 +581,7 @@ impl Fpu<'_> {
         match ua.class {
             Class::Inf => f.inf(ua.sign),
             Class::Zero => f.zero(ua.sign),
+            _ if ua.exp >= 0 => self.finish(f, &ua),
             _ => {
                 let (int, inexact) = round_to_int(&ua, mode);
                 if inexact && exact {
@@ -588,9 +589,6 @@ impl Fpu<'_> {
                 }
                 if int == 0 {
                     return f.zero(ua.sign);
-                }
-                if ua.exp >= 0 {
-                    return self.finish(f, &ua);
                 }
                 let m = self.mode();
                 round(f, ua.sign, int, 0, m, self.fpscr)
