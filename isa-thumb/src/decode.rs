@@ -1750,6 +1750,24 @@ pub fn decode(hw1: u16, hw2: u16, arch: Arch) -> Instr {
     }
 }
 
+/// Like [`decode`], for a core whose FPU is `fpu`: FP instructions that FPU lacks (FPv5-only
+/// ones on FPv4-SP, double precision on single-precision FPUs) are UNDEFINED, as on silicon.
+/// With no FPU at all, FP encodings stay [`Instr::Fp`]: the executor raises NOCP for them
+/// (ARMv7-M B3.2.15), not UNDEFINSTR.
+pub fn decode_for(hw1: u16, hw2: u16, arch: Arch, fpu: sim_core::board::FpuKind) -> Instr {
+    match decode(hw1, hw2, arch) {
+        Instr::Fp { enc, op }
+            if fpu != sim_core::board::FpuKind::None && !crate::fp::available(&op, fpu) =>
+        {
+            Instr::Undefined {
+                enc,
+                reason: UndefReason::NotInArch,
+            }
+        }
+        other => other,
+    }
+}
+
 /// The table entry an [`Enc`] names (`None` for NONE/DSP/FP).
 pub fn encoding(enc: Enc) -> Option<&'static Encoding> {
     let table = if enc.is_wide() {

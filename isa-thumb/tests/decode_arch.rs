@@ -121,3 +121,28 @@ fn decoded_instructions_name_their_encoding() {
         "DSP"
     );
 }
+
+/// FPv4-SP (cortex-m4f) lacks FPv5's VMAXNM and double precision: UNDEFINED there; without an
+/// FPU the encodings stay FP instructions so that the executor raises NOCP.
+#[test]
+fn fp_instructions_follow_the_fpu() {
+    use isa_thumb::decode::decode_for;
+    use sim_core::board::FpuKind;
+    // vmaxnm.f32 s0, s1, s2 / vadd.f64 d0, d1, d2 / vadd.f32 s0, s0, s1
+    let vmaxnm = (0xfe80, 0x0a81);
+    let vadd_f64 = (0xee31, 0x0b02);
+    let vadd_f32 = (0xee30, 0x0a20);
+    let fp = |(a, b): (u16, u16), fpu| decode_for(a, b, Arch::V7EM, fpu);
+    assert!(matches!(fp(vmaxnm, FpuKind::Fpv5Sp), Instr::Fp { .. }));
+    assert!(matches!(
+        fp(vmaxnm, FpuKind::Fpv4Sp),
+        Instr::Undefined {
+            reason: UndefReason::NotInArch,
+            ..
+        }
+    ));
+    assert!(fp(vadd_f64, FpuKind::Fpv4Sp).is_undefined());
+    assert!(matches!(fp(vadd_f64, FpuKind::Fpv5Dp), Instr::Fp { .. }));
+    assert!(matches!(fp(vadd_f32, FpuKind::Fpv4Sp), Instr::Fp { .. }));
+    assert!(matches!(fp(vadd_f32, FpuKind::None), Instr::Fp { .. }));
+}
