@@ -295,6 +295,7 @@ impl Machine {
             Ok(cycles) => {
                 self.bus.now += u64::from(cycles);
                 self.stats.exceptions += 1;
+                self.stats.observe_stacks(&self.cpu);
                 self.bus.exc.dirty = true;
             }
             Err(Trap::Fault(f)) => self.fault(f),

@@ -285,14 +285,19 @@ impl Report {
         let _ = writeln!(s, "sram static   {}", bar(m.sram_static, m.sram_size));
         let _ = writeln!(s, "stack peak    {}", bar(m.stack_peak, m.sram_size));
         let _ = writeln!(s, "sram peak     {}", bar(m.sram_peak, m.sram_size));
+        let _ = writeln!(s, "heap peak     {}", bytes(m.heap_peak));
         for o in &m.symbols {
             let _ = writeln!(
                 s,
-                "  {:<22} {} reserved in {}",
+                "  {:<22} {} reserved, {} used ({})",
                 o.name,
                 bytes(u64::from(o.size)),
+                bytes(o.used),
                 o.region
             );
+        }
+        if let Some(c) = &m.collision {
+            let _ = writeln!(s, "COLLISION     {c}");
         }
         if !self.functions.is_empty() {
             let _ = writeln!(

@@ -71,6 +71,15 @@ impl Stats {
         }
     }
 
+    /// Folds both stack pointers into the low-water marks (after exception entry, whose
+    /// stacking moves SP without retiring an instruction).
+    pub fn observe_stacks(&mut self, cpu: &Cpu) {
+        self.msp_low = self.msp_low.min(cpu.msp());
+        if self.psp_high != 0 {
+            self.psp_low = self.psp_low.min(cpu.psp());
+        }
+    }
+
     /// Accounts a call, return or exception return (after the instruction executed).
     pub fn flow(&mut self, cpu: &Cpu, flow: Flow, _now: u64) {
         if flow == Flow::Call {
