@@ -1,0 +1,687 @@
+//! The executor: runs one decoded [`Instr`] on the CPU and bus with the ARM ARM pseudocode's
+//! semantics (ARMv7-M DDI 0403E, ARMv6-M DDI 0419) and reports what it did as a [`Retired`]
+//! or a [`Trap`].
+//!
+//! While an instruction executes, `cpu.r[15]` holds its address + 4 (what a PC operand reads
+//! as); afterwards it holds the next instruction's address. A trapping instruction leaves PC at
+//! its own address (precise faults, BKPT) and the caller restores ITSTATE.
+
+pub mod mem;
+pub mod ops;
+pub mod sys;
+
+use crate::alu::{self, shift, shift_c};
+use crate::instr::{Barrier, DpOp, Hint, Instr, MemSize, MulLongOp, Offset, Operand2, RevOp};
+use crate::thumb::Thumb;
+use mem::Align;
+use ops::{address, bx_write_pc, count, dp, Dp};
+use sim_core::board::{Arch, FpuKind};
+use sim_core::exception::{ccr, num};
+use sim_core::isa::{Flow, InstrClass, UsageCause};
+use sim_core::{Bus, Cpu, Fault, Retired, Trap};
+
+#[inline(always)]
+fn retired(class: InstrClass, cycles: u32, flow: Flow) -> Retired {
+    Retired {
+        class,
+        cycles,
+        flow,
+    }
+}
+
+#[inline(always)]
+fn undefined() -> Trap {
+    Trap::Fault(Fault::Usage(UsageCause::Undefined))
+}
+
+#[inline(always)]
+fn dp_of(op: DpOp) -> Dp {
+    match op {
+        DpOp::And => Dp::And,
+        DpOp::Bic => Dp::Bic,
+        DpOp::Orr => Dp::Orr,
+        DpOp::Orn => Dp::Orn,
+        DpOp::Eor => Dp::Eor,
+        DpOp::Add => Dp::Add,
+        DpOp::Adc => Dp::Adc,
+        DpOp::Sub => Dp::Sub,
+        DpOp::Sbc => Dp::Sbc,
+        DpOp::Rsb => Dp::Rsb,
+        DpOp::Mov => Dp::Mov,
+        DpOp::Mvn => Dp::Mvn,
+        DpOp::Tst => Dp::Tst,
+        DpOp::Teq => Dp::Teq,
+        DpOp::Cmp => Dp::Cmp,
+        DpOp::Cmn => Dp::Cmn,
+    }
+}
+
+/// The second operand and the shifter carry out.
+#[inline(always)]
+fn operand2(cpu: &Cpu, op2: Operand2) -> (u32, bool) {
+    match op2 {
+        Operand2::Imm { value, carry } => (value, carry.unwrap_or(cpu.c)),
+        Operand2::Reg { rm, shift, amount } => {
+            shift_c(cpu.r[rm as usize], shift, u32::from(amount), cpu.c)
+        }
+        Operand2::RegShiftedReg { rm, shift, rs } => {
+            shift_c(cpu.r[rm as usize], shift, cpu.r[rs as usize] & 0xff, cpu.c)
+        }
+    }
+}
+
+/// Base register value of a load/store: `Align(PC, 4)` for the literal forms.
+#[inline(always)]
+fn base(cpu: &Cpu, rn: u8) -> u32 {
+    if rn == 15 {
+        cpu.r[15] & !3
+    } else {
+        cpu.r[rn as usize]
+    }
+}
+
+#[inline(always)]
+fn offset_value(cpu: &Cpu, off: Offset) -> u32 {
+    match off {
+        Offset::Imm(i) => u32::from(i),
+        Offset::Reg { rm, shift } => cpu.r[rm as usize] << shift,
+    }
+}
+
+impl Thumb {
+    /// Executes `instr` at address `pc` of length `len`; `in_it` says whether it is inside an
+    /// IT block (its condition already passed). Cycles include the bus wait states.
+    #[inline(always)]
+    pub(crate) fn execute(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: Instr,
+        pc: u32,
+        len: u32,
+        in_it: bool,
+    ) -> Result<Retired, Trap> {
+        cpu.r[15] = pc.wrapping_add(4);
+        match self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it) {
+            Ok(mut r) => {
+                r.cycles += bus.take_wait();
+                Ok(r)
+            }
+            Err(t) => {
+                bus.take_wait();
+                cpu.r[15] = pc;
+                Err(t)
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn body(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: Instr,
+        pc: u32,
+        next: u32,
+        in_it: bool,
+    ) -> Result<Retired, Trap> {
+        let t = self.timing;
+        match instr {
+            Instr::DataProc {
+                enc,
+                op,
+                s,
+                rd,
+                rn,
+                op2,
+            } => {
+                // 16-bit flag-setting forms do not set flags inside an IT block (A6.7: "setflags
+                // = !InITBlock()"); compares always do.
+                let setflags = s && !(in_it && !enc.is_wide() && !op.is_compare());
+                let (b, sc) = operand2(cpu, op2);
+                let a = cpu.r[rn as usize];
+                let (r, write) = dp(cpu, dp_of(op), a, b, sc, setflags);
+                if write {
+                    if rd == 15 {
+                        // ALUWritePC = BranchWritePC on M profile.
+                        cpu.r[15] = r & !1;
+                        let flow = if op == DpOp::Mov && op2 == Operand2::reg(14) {
+                            Flow::Return
+                        } else {
+                            Flow::Plain
+                        };
+                        return Ok(retired(InstrClass::Branch, t.branch_taken(), flow));
+                    }
+                    cpu.r[rd as usize] = if rd == 13 { r & !3 } else { r };
+                }
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Adr { rd, offset, .. } => {
+                cpu.r[rd as usize] = (cpu.r[15] & !3).wrapping_add(offset as u32);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Movw { rd, imm, .. } => {
+                cpu.r[rd as usize] = u32::from(imm);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Movt { rd, imm, .. } => {
+                let r = &mut cpu.r[rd as usize];
+                *r = (*r & 0xffff) | (u32::from(imm) << 16);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Mul { s, rd, rn, rm, .. } => {
+                let r = cpu.r[rn as usize].wrapping_mul(cpu.r[rm as usize]);
+                cpu.r[rd as usize] = r;
+                if s && !in_it {
+                    ops::set_nz(cpu, r);
+                }
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Mul, t.mul, Flow::Plain))
+            }
+            Instr::Mla {
+                sub,
+                rd,
+                rn,
+                rm,
+                ra,
+                ..
+            } => {
+                let p = cpu.r[rn as usize].wrapping_mul(cpu.r[rm as usize]);
+                let a = cpu.r[ra as usize];
+                cpu.r[rd as usize] = if sub {
+                    a.wrapping_sub(p)
+                } else {
+                    a.wrapping_add(p)
+                };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Mul, t.mla, Flow::Plain))
+            }
+            Instr::MulLong {
+                op,
+                rdlo,
+                rdhi,
+                rn,
+                rm,
+                ..
+            } => {
+                let (n, m) = (cpu.r[rn as usize], cpu.r[rm as usize]);
+                let acc = (u64::from(cpu.r[rdhi as usize]) << 32) | u64::from(cpu.r[rdlo as usize]);
+                let (r, cycles) = match op {
+                    MulLongOp::Umull => (u64::from(n) * u64::from(m), t.mul_long),
+                    MulLongOp::Smull => (
+                        (i64::from(n as i32) * i64::from(m as i32)) as u64,
+                        t.mul_long,
+                    ),
+                    MulLongOp::Umlal => {
+                        ((u64::from(n) * u64::from(m)).wrapping_add(acc), t.mla_long)
+                    }
+                    MulLongOp::Smlal => (
+                        ((i64::from(n as i32) * i64::from(m as i32)) as u64).wrapping_add(acc),
+                        t.mla_long,
+                    ),
+                };
+                cpu.r[rdlo as usize] = r as u32;
+                cpu.r[rdhi as usize] = (r >> 32) as u32;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::MulLong, cycles, Flow::Plain))
+            }
+            Instr::Div {
+                signed, rd, rn, rm, ..
+            } => {
+                let (n, m) = (cpu.r[rn as usize], cpu.r[rm as usize]);
+                if m == 0 && bus.exc.ccr & ccr::DIV_0_TRP != 0 {
+                    return Err(Fault::Usage(UsageCause::DivideByZero).into());
+                }
+                let (r, cycles) = if signed {
+                    (
+                        alu::sdiv(n, m),
+                        t.div((n as i32).unsigned_abs(), (m as i32).unsigned_abs()),
+                    )
+                } else {
+                    (alu::udiv(n, m), t.div(n, m))
+                };
+                cpu.r[rd as usize] = r;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Div, cycles, Flow::Plain))
+            }
+            Instr::Bfi {
+                rd, rn, lsb, msb, ..
+            } => {
+                let width = u32::from(msb) - u32::from(lsb) + 1;
+                let mask = (((1u64 << width) - 1) as u32) << lsb;
+                let src = if rn == 15 {
+                    0
+                } else {
+                    cpu.r[rn as usize] << lsb
+                };
+                let d = &mut cpu.r[rd as usize];
+                *d = (*d & !mask) | (src & mask);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Bfx {
+                signed,
+                rd,
+                rn,
+                lsb,
+                width,
+                ..
+            } => {
+                let v = cpu.r[rn as usize];
+                let (lsb, width) = (u32::from(lsb), u32::from(width));
+                let up = 32 - lsb - width;
+                cpu.r[rd as usize] = if signed {
+                    (((v << up) as i32) >> (32 - width)) as u32
+                } else {
+                    (v << up) >> (32 - width)
+                };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Extend {
+                signed,
+                size,
+                rd,
+                rm,
+                rotation,
+                ..
+            } => {
+                let v = cpu.r[rm as usize].rotate_right(u32::from(rotation));
+                cpu.r[rd as usize] = match (size, signed) {
+                    (MemSize::Byte, false) => v & 0xff,
+                    (MemSize::Byte, true) => v as u8 as i8 as i32 as u32,
+                    (_, false) => v & 0xffff,
+                    (_, true) => v as u16 as i16 as i32 as u32,
+                };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Clz { rd, rm, .. } => {
+                cpu.r[rd as usize] = cpu.r[rm as usize].leading_zeros();
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Rev { op, rd, rm, .. } => {
+                let v = cpu.r[rm as usize];
+                cpu.r[rd as usize] = match op {
+                    RevOp::Rev => v.swap_bytes(),
+                    RevOp::Rev16 => ((v & 0xff00_ff00) >> 8) | ((v & 0x00ff_00ff) << 8),
+                    RevOp::Revsh => (v as u16).swap_bytes() as i16 as i32 as u32,
+                    RevOp::Rbit => v.reverse_bits(),
+                };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Sat {
+                signed,
+                rd,
+                rn,
+                sat_bits,
+                shift: st,
+                amount,
+                ..
+            } => {
+                let v = shift(cpu.r[rn as usize], st, u32::from(amount), cpu.c) as i32;
+                cpu.r[rd as usize] = if signed {
+                    ops::ssat(cpu, v, u32::from(sat_bits))
+                } else {
+                    ops::usat(cpu, v, u32::from(sat_bits))
+                };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::Load {
+                size,
+                signed,
+                rt,
+                addr: am,
+                ..
+            } => {
+                let (a, wb) = address(
+                    base(cpu, am.rn),
+                    offset_value(cpu, am.offset),
+                    am.add,
+                    am.index,
+                );
+                let v = match size {
+                    MemSize::Word => mem::read32(bus, a, Align::Single)?,
+                    MemSize::Half => {
+                        let h = mem::read16(bus, a, Align::Single)?;
+                        if signed {
+                            h as u16 as i16 as i32 as u32
+                        } else {
+                            h
+                        }
+                    }
+                    MemSize::Byte => {
+                        let b = mem::read8(bus, a)?;
+                        if signed {
+                            b as u8 as i8 as i32 as u32
+                        } else {
+                            b
+                        }
+                    }
+                };
+                if am.wback {
+                    cpu.r[am.rn as usize] = wb;
+                }
+                if rt == 15 {
+                    // LoadWritePC: a word load to PC must be word aligned (A7.7.43).
+                    if a & 3 != 0 {
+                        return Err(Fault::Usage(UsageCause::Unaligned).into());
+                    }
+                    let mut cycles = t.load + t.refill;
+                    let flow = bx_write_pc(cpu, bus, v, &mut cycles)?;
+                    return Ok(retired(InstrClass::Load, cycles, flow));
+                }
+                cpu.r[rt as usize] = if rt == 13 { v & !3 } else { v };
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Load, t.load, Flow::Plain))
+            }
+            Instr::Store {
+                size, rt, addr: am, ..
+            } => {
+                let (a, wb) = address(
+                    base(cpu, am.rn),
+                    offset_value(cpu, am.offset),
+                    am.add,
+                    am.index,
+                );
+                let v = cpu.r[rt as usize];
+                match size {
+                    MemSize::Word => mem::write32(bus, a, v, Align::Single)?,
+                    MemSize::Half => mem::write16(bus, a, v & 0xffff, Align::Single)?,
+                    MemSize::Byte => mem::write8(bus, a, v & 0xff)?,
+                }
+                if am.wback {
+                    cpu.r[am.rn as usize] = wb;
+                }
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Store, t.store, Flow::Plain))
+            }
+            Instr::LoadDual {
+                rt, rt2, addr: am, ..
+            } => {
+                let (a, wb) = address(
+                    base(cpu, am.rn),
+                    offset_value(cpu, am.offset),
+                    am.add,
+                    am.index,
+                );
+                let v1 = mem::read32(bus, a, Align::Strict)?;
+                let v2 = mem::read32(bus, a.wrapping_add(4), Align::Strict)?;
+                if am.wback {
+                    cpu.r[am.rn as usize] = wb;
+                }
+                cpu.r[rt as usize] = v1;
+                cpu.r[rt2 as usize] = v2;
+                cpu.r[15] = next;
+                Ok(retired(
+                    InstrClass::LoadStoreMulti,
+                    t.multi_base + 2,
+                    Flow::Plain,
+                ))
+            }
+            Instr::StoreDual {
+                rt, rt2, addr: am, ..
+            } => {
+                let (a, wb) = address(
+                    base(cpu, am.rn),
+                    offset_value(cpu, am.offset),
+                    am.add,
+                    am.index,
+                );
+                mem::write32(bus, a, cpu.r[rt as usize], Align::Strict)?;
+                mem::write32(bus, a.wrapping_add(4), cpu.r[rt2 as usize], Align::Strict)?;
+                if am.wback {
+                    cpu.r[am.rn as usize] = wb;
+                }
+                cpu.r[15] = next;
+                Ok(retired(
+                    InstrClass::LoadStoreMulti,
+                    t.multi_base + 2,
+                    Flow::Plain,
+                ))
+            }
+            Instr::LoadExcl {
+                size, rt, rn, imm, ..
+            } => {
+                let a = cpu.r[rn as usize].wrapping_add(u32::from(imm));
+                let v = match size {
+                    MemSize::Word => mem::read32(bus, a, Align::Strict)?,
+                    MemSize::Half => mem::read16(bus, a, Align::Strict)?,
+                    MemSize::Byte => mem::read8(bus, a)?,
+                };
+                self.monitor = true;
+                cpu.r[rt as usize] = v;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Load, t.load, Flow::Plain))
+            }
+            Instr::StoreExcl {
+                size,
+                rd,
+                rt,
+                rn,
+                imm,
+                ..
+            } => {
+                let a = cpu.r[rn as usize].wrapping_add(u32::from(imm));
+                // ExclusiveMonitorsPass checks alignment before the monitor (A3.4.5).
+                let align = match size {
+                    MemSize::Word => 3,
+                    MemSize::Half => 1,
+                    MemSize::Byte => 0,
+                };
+                if a & align != 0 {
+                    return Err(Fault::Usage(UsageCause::Unaligned).into());
+                }
+                let status = if self.monitor {
+                    let v = cpu.r[rt as usize];
+                    match size {
+                        MemSize::Word => mem::write32(bus, a, v, Align::Strict)?,
+                        MemSize::Half => mem::write16(bus, a, v & 0xffff, Align::Strict)?,
+                        MemSize::Byte => mem::write8(bus, a, v & 0xff)?,
+                    }
+                    0
+                } else {
+                    1
+                };
+                self.monitor = false;
+                cpu.r[rd as usize] = status;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Store, t.store, Flow::Plain))
+            }
+            Instr::Clrex { .. } => {
+                self.monitor = false;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::System, t.alu, Flow::Plain))
+            }
+            Instr::Ldm {
+                rn,
+                list,
+                wback,
+                db,
+                ..
+            } => {
+                let n = count(list);
+                let b = cpu.r[rn as usize];
+                let (start, end) = if db {
+                    (b.wrapping_sub(4 * n), b.wrapping_sub(4 * n))
+                } else {
+                    (b, b.wrapping_add(4 * n))
+                };
+                let mut cycles = t.multi_base + n;
+                let flow = ops::load_multiple(
+                    cpu,
+                    bus,
+                    rn as usize,
+                    list,
+                    start,
+                    wback.then_some(end),
+                    &mut cycles,
+                )?;
+                match flow {
+                    Some(f) => Ok(retired(InstrClass::LoadStoreMulti, cycles + t.refill, f)),
+                    None => {
+                        cpu.r[15] = next;
+                        Ok(retired(InstrClass::LoadStoreMulti, cycles, Flow::Plain))
+                    }
+                }
+            }
+            Instr::Stm {
+                rn,
+                list,
+                wback,
+                db,
+                ..
+            } => {
+                let n = count(list);
+                let b = cpu.r[rn as usize];
+                let (start, end) = if db {
+                    (b.wrapping_sub(4 * n), b.wrapping_sub(4 * n))
+                } else {
+                    (b, b.wrapping_add(4 * n))
+                };
+                ops::store_multiple(cpu, bus, list, start)?;
+                if wback {
+                    cpu.r[rn as usize] = end;
+                }
+                cpu.r[15] = next;
+                Ok(retired(
+                    InstrClass::LoadStoreMulti,
+                    t.multi_base + n,
+                    Flow::Plain,
+                ))
+            }
+            Instr::Preload { .. } => {
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
+            }
+            Instr::B { cond, offset, .. } => {
+                let c = cond as u8;
+                if c < 14 && !alu::condition_passed(c, cpu.n, cpu.z, cpu.c, cpu.v) {
+                    cpu.r[15] = next;
+                    return Ok(retired(InstrClass::Skipped, t.alu, Flow::Plain));
+                }
+                cpu.r[15] = pc.wrapping_add(4).wrapping_add(offset as u32);
+                Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Plain))
+            }
+            Instr::Bl { offset, .. } => {
+                cpu.r[14] = next | 1;
+                cpu.r[15] = pc.wrapping_add(4).wrapping_add(offset as u32);
+                Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Call))
+            }
+            Instr::Bx { link, rm, .. } => {
+                let target = cpu.r[rm as usize];
+                let mut cycles = t.branch_taken();
+                if link {
+                    // BLXWritePC: no exception return through BLX.
+                    cpu.r[14] = next | 1;
+                    cpu.thumb = target & 1 != 0;
+                    cpu.r[15] = target & !1;
+                    return Ok(retired(InstrClass::Branch, cycles, Flow::Call));
+                }
+                let flow = bx_write_pc(cpu, bus, target, &mut cycles)?;
+                let flow = if flow == Flow::Return && rm != 14 {
+                    Flow::Plain
+                } else {
+                    flow
+                };
+                Ok(retired(InstrClass::Branch, cycles, flow))
+            }
+            Instr::Cbz {
+                nonzero,
+                rn,
+                offset,
+                ..
+            } => {
+                if (cpu.r[rn as usize] == 0) != nonzero {
+                    cpu.r[15] = pc.wrapping_add(4).wrapping_add(u32::from(offset));
+                    Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Plain))
+                } else {
+                    cpu.r[15] = next;
+                    Ok(retired(InstrClass::Skipped, t.alu, Flow::Plain))
+                }
+            }
+            Instr::TableBranch { half, rn, rm, .. } => {
+                let b = cpu.r[rn as usize];
+                let i = cpu.r[rm as usize];
+                let v = if half {
+                    mem::read16(bus, b.wrapping_add(i << 1), Align::Single)?
+                } else {
+                    mem::read8(bus, b.wrapping_add(i))?
+                };
+                cpu.r[15] = pc.wrapping_add(4).wrapping_add(v << 1);
+                Ok(retired(InstrClass::Branch, t.load + t.refill, Flow::Plain))
+            }
+            Instr::It {
+                firstcond, mask, ..
+            } => {
+                cpu.itstate = (firstcond << 4) | (mask & 0xf);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::System, t.alu, Flow::Plain))
+            }
+            Instr::Hint { hint, .. } => {
+                cpu.r[15] = next;
+                match hint {
+                    Hint::Wfi => Ok(retired(InstrClass::Sleep, t.alu, Flow::WaitForInterrupt)),
+                    Hint::Wfe => Ok(retired(InstrClass::Sleep, t.alu, Flow::WaitForEvent)),
+                    Hint::Sev => {
+                        cpu.event = true;
+                        Ok(retired(InstrClass::System, t.alu, Flow::Plain))
+                    }
+                    Hint::Nop | Hint::Yield | Hint::Dbg(_) => {
+                        Ok(retired(InstrClass::System, t.alu, Flow::Plain))
+                    }
+                }
+            }
+            Instr::Barrier { kind, .. } => {
+                cpu.r[15] = next;
+                let cycles = match kind {
+                    // ISB flushes the pipeline (DDI 0439 §3.3.1: ISB 1 + P).
+                    Barrier::Isb => t.barrier + t.refill,
+                    Barrier::Dsb | Barrier::Dmb => t.barrier,
+                };
+                Ok(retired(InstrClass::System, cycles, Flow::Plain))
+            }
+            Instr::Mrs { rd, sysm, .. } => {
+                cpu.r[rd as usize] = sys::mrs(cpu, sysm, self.fpu != FpuKind::None);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::System, t.system, Flow::Plain))
+            }
+            Instr::Msr { rn, sysm, mask, .. } => {
+                let v = cpu.r[rn as usize];
+                sys::msr(
+                    cpu,
+                    bus,
+                    sysm,
+                    mask,
+                    v,
+                    self.arch == Arch::V7EM,
+                    self.fpu != FpuKind::None,
+                );
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::System, t.system, Flow::Plain))
+            }
+            Instr::Cps { disable, i, f, .. } => {
+                sys::cps(cpu, bus, !disable, i, f);
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::System, t.system, Flow::Plain))
+            }
+            Instr::Svc { .. } => {
+                cpu.r[15] = next;
+                bus.exc.set_pending(num::SVCALL);
+                Ok(retired(InstrClass::System, t.alu, Flow::Plain))
+            }
+            Instr::Bkpt { imm, .. } => Err(Trap::Breakpoint(imm)),
+            Instr::Udf { .. } | Instr::Undefined { .. } => Err(undefined()),
+            // Helper "dsp" provides crate::dsp::execute / crate::fp::execute; until then the
+            // extension instructions are UNDEFINED.
+            Instr::Dsp { .. } | Instr::Fp { .. } => Err(undefined()),
+        }
+    }
+}

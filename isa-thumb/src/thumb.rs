@@ -1,0 +1,280 @@
+//! The Thumb instruction set of an M-profile core as a [`sim_core::Isa`]: the core profile,
+//! the decode cache and the hot run loop.
+//!
+//! # Decode cache
+//! Decoded instructions are kept per halfword address for code in *flash* regions (read-only
+//! at run time, so only the debugger or the loader can change them, and those bump
+//! `Bus::code_epoch`). The cache is a page table indexed by `pc >> 12` whose 4 KiB pages
+//! (2048 halfword slots) are allocated on first execution; a lookup is two indexed loads.
+//! When `code_epoch` moves, every page is dropped. Code running from SRAM is fetched and
+//! decoded on every execution: guest stores into SRAM are plain memory writes that the cache
+//! cannot see, and firmware rarely runs hot loops from SRAM; correctness wins there.
+
+use crate::alu;
+use crate::exec::mem::{execute_never, fetch_fault};
+use crate::instr::{Enc, Instr, UndefReason};
+use crate::timing::Timing;
+use sim_core::board::{Arch, FpuKind, RegionKind};
+use sim_core::isa::{Flow, InstrClass, RunExit};
+use sim_core::stats::Stats;
+use sim_core::{Bus, CoreProfile, Cpu, Isa, Retired, Trap};
+
+const PAGE_SHIFT: u32 = 12;
+const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
+
+/// One decoded instruction (`len` 0 = not decoded yet).
+#[derive(Clone, Copy)]
+struct Slot {
+    instr: Instr,
+    len: u8,
+}
+
+type Page = Box<[Slot]>;
+
+const EMPTY: Instr = Instr::Undefined {
+    enc: Enc::NONE16,
+    reason: UndefReason::Undefined,
+};
+
+/// Decoded instructions of flash code, by halfword address.
+struct DecodeCache {
+    pages: Vec<Option<Page>>,
+    epoch: u64,
+}
+
+impl DecodeCache {
+    fn new() -> DecodeCache {
+        DecodeCache {
+            pages: Vec::new(),
+            epoch: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.pages.clear();
+    }
+
+    #[inline(always)]
+    fn get(&self, pc: u32) -> Option<(Instr, u32)> {
+        let page = self.pages.get((pc >> PAGE_SHIFT) as usize)?.as_ref()?;
+        let slot = &page[((pc >> 1) as usize) & (SLOTS - 1)];
+        (slot.len != 0).then_some((slot.instr, u32::from(slot.len)))
+    }
+
+    fn put(&mut self, pc: u32, instr: Instr, len: u32) {
+        let pi = (pc >> PAGE_SHIFT) as usize;
+        if pi >= self.pages.len() {
+            self.pages.resize_with(pi + 1, || None);
+        }
+        let page = self.pages[pi].get_or_insert_with(|| {
+            vec![
+                Slot {
+                    instr: EMPTY,
+                    len: 0
+                };
+                SLOTS
+            ]
+            .into_boxed_slice()
+        });
+        page[((pc >> 1) as usize) & (SLOTS - 1)] = Slot {
+            instr,
+            len: len as u8,
+        };
+    }
+}
+
+/// Thumb/Thumb-2 execution for one core profile.
+pub struct Thumb {
+    /// The core profile (instruction set subset and timing table).
+    pub profile: CoreProfile,
+    /// The FPU present.
+    pub fpu: FpuKind,
+    pub(crate) arch: Arch,
+    pub(crate) timing: Timing,
+    /// Local exclusive monitor: true in the Exclusive Access state (after LDREX).
+    pub(crate) monitor: bool,
+    cache: DecodeCache,
+}
+
+impl Thumb {
+    /// An executor for `profile` with `fpu`.
+    pub fn new(profile: CoreProfile, fpu: FpuKind) -> Thumb {
+        Thumb {
+            profile,
+            fpu,
+            arch: profile.arch(),
+            timing: Timing::for_profile(profile),
+            monitor: false,
+            cache: DecodeCache::new(),
+        }
+    }
+
+    /// The cycle table in use.
+    pub fn timing(&self) -> &Timing {
+        &self.timing
+    }
+
+    /// Replaces the cycle table (calibration, tests).
+    pub fn set_timing(&mut self, t: Timing) {
+        self.timing = t;
+    }
+
+    /// Fetches and decodes the instruction at `pc` (no cache).
+    fn fetch_decode(&self, bus: &Bus, pc: u32) -> Result<(Instr, u32, bool), Trap> {
+        if execute_never(pc) {
+            return Err(fetch_fault(pc).into());
+        }
+        let (ri, off) = bus.map.find(pc, 2).ok_or_else(|| fetch_fault(pc))?;
+        let region = &bus.map.regions[ri];
+        let hw1 = u16::from_le_bytes([region.data[off], region.data[off + 1]]);
+        let cacheable = region.kind == RegionKind::Flash;
+        if crate::decode::is_32bit(hw1) {
+            let pc2 = pc.wrapping_add(2);
+            let (ri2, off2) = bus.map.find(pc2, 2).ok_or_else(|| fetch_fault(pc2))?;
+            let r2 = &bus.map.regions[ri2];
+            let hw2 = u16::from_le_bytes([r2.data[off2], r2.data[off2 + 1]]);
+            let cacheable = cacheable && r2.kind == RegionKind::Flash;
+            Ok((crate::decode::decode32(hw1, hw2, self.arch), 4, cacheable))
+        } else {
+            Ok((crate::decode::decode16(hw1, self.arch), 2, cacheable))
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn miss(&mut self, bus: &Bus, pc: u32) -> Result<(Instr, u32), Trap> {
+        let (instr, len, cacheable) = self.fetch_decode(bus, pc)?;
+        if cacheable {
+            self.cache.put(pc, instr, len);
+        }
+        Ok((instr, len))
+    }
+
+    #[inline(always)]
+    fn sync_epoch(&mut self, bus: &Bus) {
+        if bus.code_epoch != self.cache.epoch {
+            self.cache.clear();
+            self.cache.epoch = bus.code_epoch;
+        }
+    }
+
+    /// Executes one instruction (the cache is in sync with `bus.code_epoch`).
+    #[inline(always)]
+    fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Retired, Trap> {
+        let pc = cpu.r[15];
+        if !cpu.thumb {
+            return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
+        }
+        let (instr, len) = match self.cache.get(pc) {
+            Some(x) => x,
+            None => self.miss(bus, pc)?,
+        };
+        self.run_instr(cpu, bus, instr, pc, len)
+    }
+
+    /// Executes `instr` as if fetched at `cpu.pc()` with length `len`, applying ITSTATE.
+    #[inline(always)]
+    fn run_instr(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: Instr,
+        pc: u32,
+        len: u32,
+    ) -> Result<Retired, Trap> {
+        let it = cpu.itstate;
+        if it == 0 {
+            return self.execute(cpu, bus, instr, pc, len, false);
+        }
+        // Inside an IT block: the condition comes from ITSTATE; ITSTATE advances whether or
+        // not the condition passes (A7.3.2). On a fault the old ITSTATE is kept, so that the
+        // stacked EPSR resumes the block at the faulting instruction. BKPT executes
+        // unconditionally (A7.7.17).
+        cpu.itstate = alu::it_advance(it);
+        if !alu::condition_passed(it >> 4, cpu.n, cpu.z, cpu.c, cpu.v)
+            && !matches!(instr, Instr::Bkpt { .. })
+        {
+            cpu.r[15] = pc.wrapping_add(len);
+            return Ok(Retired {
+                class: InstrClass::Skipped,
+                cycles: self.timing.alu,
+                flow: Flow::Plain,
+            });
+        }
+        let r = self.execute(cpu, bus, instr, pc, len, true);
+        if r.is_err() {
+            cpu.itstate = it;
+        }
+        r
+    }
+
+    /// Executes one given instruction at `cpu.pc()` (its width from its encoding), as `step`
+    /// would after fetching it: for tests and tools that build instructions directly.
+    pub fn execute_instr(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: Instr,
+    ) -> Result<Retired, Trap> {
+        let pc = cpu.r[15];
+        if !cpu.thumb {
+            return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
+        }
+        self.run_instr(cpu, bus, instr, pc, instr.width())
+    }
+}
+
+impl Isa for Thumb {
+    fn step(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Retired, Trap> {
+        self.sync_epoch(bus);
+        self.step_inner(cpu, bus)
+    }
+
+    fn enter_exception(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        exception: u16,
+    ) -> Result<u32, Trap> {
+        // Exception entry clears the local exclusive monitor (ARMv7-M A3.4.4).
+        self.monitor = false;
+        crate::exception::enter(cpu, bus, exception, self.profile).map_err(Trap::Fault)
+    }
+
+    fn reset(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Trap> {
+        self.monitor = false;
+        self.cache.clear();
+        self.cache.epoch = bus.code_epoch;
+        crate::exception::reset(cpu, bus).map_err(Trap::Fault)
+    }
+
+    fn flush_decode_cache(&mut self) {
+        self.cache.clear();
+    }
+
+    fn run(&mut self, cpu: &mut Cpu, bus: &mut Bus, stats: &mut Stats, budget: u64) -> RunExit {
+        self.sync_epoch(bus);
+        for _ in 0..budget {
+            match self.step_inner(cpu, bus) {
+                Ok(r) => {
+                    stats.retire(cpu, &r);
+                    bus.now += u64::from(r.cycles);
+                    match r.flow {
+                        Flow::Plain => {}
+                        Flow::WaitForInterrupt | Flow::WaitForEvent => {
+                            return RunExit::Sleep(r.flow);
+                        }
+                        Flow::Call | Flow::Return | Flow::ExceptionReturn => {
+                            stats.flow(cpu, r.flow, bus.now);
+                        }
+                    }
+                    if bus.now >= bus.next_event || bus.exc.dirty {
+                        return RunExit::Event;
+                    }
+                }
+                Err(t) => return RunExit::Trap(t),
+            }
+        }
+        RunExit::Budget
+    }
+}
