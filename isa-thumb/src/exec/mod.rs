@@ -634,7 +634,7 @@ impl Thumb {
                         cpu.event = true;
                         Ok(retired(InstrClass::System, t.alu, Flow::Plain))
                     }
-                    Hint::Nop | Hint::Yield | Hint::Dbg(_) => {
+                    Hint::Nop | Hint::Yield | Hint::Dbg(_) | Hint::Unallocated(_) => {
                         Ok(retired(InstrClass::System, t.alu, Flow::Plain))
                     }
                 }
@@ -679,9 +679,23 @@ impl Thumb {
             }
             Instr::Bkpt { imm, .. } => Err(Trap::Breakpoint(imm)),
             Instr::Udf { .. } | Instr::Undefined { .. } => Err(undefined()),
-            // Helper "dsp" provides crate::dsp::execute / crate::fp::execute; until then the
-            // extension instructions are UNDEFINED.
-            Instr::Dsp { .. } | Instr::Fp { .. } => Err(undefined()),
+            Instr::Dsp { op, .. } => {
+                crate::dsp::execute(&op, cpu)?;
+                cpu.r[15] = next;
+                Ok(retired(InstrClass::Dsp, t.dsp, Flow::Plain))
+            }
+            // Helper "dsp" provides crate::fp::execute; until then FP instructions are
+            // UNDEFINED.
+            Instr::Fp { .. } => {
+                let cp10 = (bus.exc.cpacr >> 20) & 3;
+                if self.fpu == FpuKind::None || cp10 == 0 || (cp10 == 1 && !cpu.privileged()) {
+                    Err(Fault::Usage(UsageCause::NoCoprocessor).into())
+                } else {
+                    Err(undefined())
+                }
+            }
+            // No Cortex-M core has a coprocessor other than the FPU (CP10/CP11).
+            Instr::Coproc { .. } => Err(Fault::Usage(UsageCause::NoCoprocessor).into()),
         }
     }
 }
