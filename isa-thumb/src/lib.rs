@@ -8,3 +8,10 @@ pub mod dsp;
 pub mod exception;
 pub mod fp;
 pub mod instr;
+
+pub mod alu;
+pub mod exec;
+pub mod thumb;
+pub mod timing;
+
+pub use thumb::Thumb;

@@ -130,18 +130,18 @@ impl Timing {
         1 + self.refill
     }
 
-    /// Cycles of SDIV/UDIV with early termination: the divider retires about 4 quotient
-    /// bits per cycle (DDI 0439 §3.3.1 note: "division operations use early termination to
-    /// minimize the number of cycles required based on the number of leading ones and
-    /// zeroes in the input operands"), so the cost grows with the quotient's bit length.
+    /// Cycles of SDIV/UDIV (operand magnitudes) with early termination: DDI 0439 §3.3.1
+    /// note: "division operations use early termination to minimize the number of cycles
+    /// required based on the number of leading ones and zeroes in the input operands". The
+    /// cost grows linearly with the quotient's bit length, from `div_min` (quotient 0) to
+    /// `div_max` (a 32-bit quotient).
     #[inline]
     pub fn div(&self, dividend: u32, divisor: u32) -> u32 {
         if divisor == 0 || dividend < divisor {
             return self.div_min;
         }
-        let quotient_bits =
-            (32 - divisor.leading_zeros()).abs_diff(32 - dividend.leading_zeros()) + 1;
-        (self.div_min + quotient_bits.div_ceil(4)).min(self.div_max)
+        let quotient_bits = divisor.leading_zeros() - dividend.leading_zeros() + 1;
+        self.div_min + (quotient_bits * (self.div_max - self.div_min)).div_ceil(32)
     }
 }
 

@@ -29,7 +29,8 @@ fn ref_shift(x: u32, t: ShiftType, n: u32, c: bool) -> (u32, bool) {
         }
         ShiftType::Ror => {
             let k = n % 32;
-            let v = if k == 0 { x } else { (x >> k) | (x << (32 - k)) };
+            let doubled = u64::from(x) | (u64::from(x) << 32);
+            let v = (doubled >> k) as u32;
             (v, v >> 31 != 0)
         }
         ShiftType::Rrx => ((x >> 1) | (u32::from(c) << 31), x & 1 != 0),
@@ -43,13 +44,25 @@ fn ref_dp(op: DpOp, a: u32, b: u32, sc: bool, c: bool, v: bool) -> (u32, bool, b
     let cin = u64::from(c);
     let arith = |r64: u64, s64: i64| {
         let r = r64 as u32;
-        (r, r >> 31 != 0, r == 0, r64 > 0xFFFF_FFFF, s64 != i64::from(r as i32))
+        (
+            r,
+            r >> 31 != 0,
+            r == 0,
+            r64 > 0xFFFF_FFFF,
+            s64 != i64::from(r as i32),
+        )
     };
     let sub = |x: u64, y: u64, sx: i64, sy: i64, borrow: u64| {
         // x - y - borrow: carry = no borrow.
         let r = (x.wrapping_sub(y).wrapping_sub(borrow)) as u32;
         let s = sx - sy - borrow as i64;
-        (r, r >> 31 != 0, r == 0, x >= y + borrow, s != i64::from(r as i32))
+        (
+            r,
+            r >> 31 != 0,
+            r == 0,
+            x >= y + borrow,
+            s != i64::from(r as i32),
+        )
     };
     let logic = |r: u32| (r, r >> 31 != 0, r == 0, sc, v);
     match op {
@@ -238,7 +251,8 @@ proptest! {
         rig.cpu.r[1] = n;
         rig.cpu.r[2] = d;
         let r = rig.ok(Instr::Div { enc: Enc::wide(0), signed: false, rd: 0, rn: 1, rm: 2 });
-        prop_assert_eq!(rig.cpu.r[0], if d == 0 { 0 } else { n / d });
+        let want = if d == 0 { 0 } else { (u64::from(n) / u64::from(d)) as u32 };
+        prop_assert_eq!(rig.cpu.r[0], want);
         prop_assert!((2..=12).contains(&r.cycles));
         rig.ok(Instr::Div { enc: Enc::wide(0), signed: true, rd: 0, rn: 1, rm: 2 });
         let want = if d == 0 { 0 } else { (i64::from(n as i32) / i64::from(d as i32)) as i32 as u32 };
@@ -270,7 +284,11 @@ fn sixteen_bit_forms_do_not_set_flags_inside_it() {
     let mut rig = Rig::new();
     // ITT EQ with Z set: both instructions execute.
     rig.cpu.z = true;
-    rig.ok(Instr::It { enc: Enc::narrow(0), firstcond: 0, mask: 0b0100 });
+    rig.ok(Instr::It {
+        enc: Enc::narrow(0),
+        firstcond: 0,
+        mask: 0b0100,
+    });
     rig.cpu.r[1] = 0;
     let adds = Instr::DataProc {
         enc: Enc::narrow(0),
@@ -304,13 +322,36 @@ fn rev_clz_extend() {
         (RevOp::Revsh, 0xFFFF_F080),
         (RevOp::Rbit, 0x0F01_2C48),
     ] {
-        rig.ok(Instr::Rev { enc: e, op, rd: 0, rm: 1 });
+        rig.ok(Instr::Rev {
+            enc: e,
+            op,
+            rd: 0,
+            rm: 1,
+        });
         assert_eq!(rig.cpu.r[0], want, "{op:?}");
     }
-    rig.ok(Instr::Clz { enc: e, rd: 0, rm: 1 });
+    rig.ok(Instr::Clz {
+        enc: e,
+        rd: 0,
+        rm: 1,
+    });
     assert_eq!(rig.cpu.r[0], 3);
-    rig.ok(Instr::Extend { enc: e, signed: true, size: MemSize::Byte, rd: 0, rm: 1, rotation: 8 });
+    rig.ok(Instr::Extend {
+        enc: e,
+        signed: true,
+        size: MemSize::Byte,
+        rd: 0,
+        rm: 1,
+        rotation: 8,
+    });
     assert_eq!(rig.cpu.r[0], 0xFFFF_FF80);
-    rig.ok(Instr::Extend { enc: e, signed: false, size: MemSize::Half, rd: 0, rm: 1, rotation: 16 });
+    rig.ok(Instr::Extend {
+        enc: e,
+        signed: false,
+        size: MemSize::Half,
+        rd: 0,
+        rm: 1,
+        rotation: 16,
+    });
     assert_eq!(rig.cpu.r[0], 0x1234);
 }

@@ -58,7 +58,8 @@ impl Rig {
 
     /// Executes and expects success.
     pub fn ok(&mut self, i: Instr) -> Retired {
-        self.exec(i).unwrap_or_else(|t| panic!("{i:?} trapped: {t:?}"))
+        self.exec(i)
+            .unwrap_or_else(|t| panic!("{i:?} trapped: {t:?}"))
     }
 
     /// Flags as "NZCV" bits.

@@ -1,0 +1,105 @@
+//! Runs a firmware ELF on the Thumb executor and prints the simulated instructions per second.
+//!
+//! usage: cargo run --release -p isa-thumb --example bench_loop -- ELF [BOARD] [CORE]
+//!
+//! Defaults: firmware/prebuilt/bench_conv_int8-cortex-m4.elf on mps2-an386. A minimal
+//! semihosting (console output, exit, clock, heap info) is served here so that the example
+//! depends on nothing but sim-core and isa-thumb; the real one lives in `peripherals`.
+
+use isa_thumb::Thumb;
+use sim_core::board::{Board, CoreProfile};
+use sim_core::console::Console;
+use sim_core::machine::{HostAction, Machine, Semihost};
+use sim_core::{Bus, Cpu, Image, StopReason};
+use std::io::Write;
+use std::time::Instant;
+
+struct MiniHost;
+
+impl MiniHost {
+    fn word(bus: &Bus, a: u32) -> u32 {
+        bus.peek(a, 4).unwrap_or(0)
+    }
+}
+
+impl Semihost for MiniHost {
+    fn call(&mut self, op: u32, param: u32, _cpu: &Cpu, bus: &mut Bus) -> HostAction {
+        let mut out = std::io::stdout();
+        match op {
+            0x03 => {
+                let c = bus.peek(param, 1).unwrap_or(0) as u8;
+                let _ = out.write_all(&[c]);
+                HostAction::Return(0)
+            }
+            0x04 => {
+                let mut a = param;
+                while let Some(c) = bus.peek(a, 1).filter(|&c| c != 0) {
+                    let _ = out.write_all(&[c as u8]);
+                    a += 1;
+                }
+                HostAction::Return(0)
+            }
+            0x05 => {
+                let (fd, buf, len) = (
+                    Self::word(bus, param),
+                    Self::word(bus, param + 4),
+                    Self::word(bus, param + 8),
+                );
+                if let Some(b) = bus.peek_bytes(buf, len) {
+                    if fd == 1 || fd == 2 {
+                        let _ = out.write_all(b);
+                    }
+                }
+                HostAction::Return(0)
+            }
+            0x01 => HostAction::Return(1), // SYS_OPEN ":tt" -> handle 1
+            0x02 => HostAction::Return(0), // SYS_CLOSE
+            0x09 => HostAction::Return(1), // SYS_ISTTY
+            0x10 => HostAction::Return((bus.now / 250_000) as u32), // centiseconds @25 MHz
+            0x11 => HostAction::Return(0),
+            0x16 => {
+                let block = Self::word(bus, param);
+                let _ = bus.poke_bytes(block, &[0; 16]);
+                HostAction::Return(0)
+            }
+            0x18 => HostAction::Exit(if param == 0x20026 { 0 } else { 1 }),
+            0x20 => {
+                let (reason, code) = (Self::word(bus, param), Self::word(bus, param + 4));
+                HostAction::Exit(if reason == 0x20026 { code as i32 } else { 1 })
+            }
+            _ => HostAction::Return(u32::MAX),
+        }
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let elf = args
+        .next()
+        .unwrap_or_else(|| "firmware/prebuilt/bench_conv_int8-cortex-m4.elf".into());
+    let board_name = args.next().unwrap_or_else(|| "mps2-an386".into());
+    let mut board = Board::load(&board_name).expect("board");
+    if let Some(core) = args.next() {
+        board.set_core(CoreProfile::parse(&core).expect("core name"));
+    }
+    let image = Image::from_file(elf.as_ref()).expect("ELF");
+    let isa = Box::new(Thumb::new(board.core, board.fpu()));
+    let mut m = Machine::new(board, image, isa, Console::new(true)).expect("fits");
+    m.semihost = Some(Box::new(MiniHost));
+    m.limits.max_instructions = Some(2_000_000_000);
+    m.reset().expect("reset");
+    let t0 = Instant::now();
+    let stop = m.run();
+    let secs = t0.elapsed().as_secs_f64();
+    let _ = std::io::stdout().flush();
+    let n = m.stats.instructions;
+    eprintln!(
+        "{elf}: {stop:?}; {n} instructions, {} cycles in {secs:.3} s = {:.1} M instructions/s",
+        m.bus.now,
+        n as f64 / secs / 1e6
+    );
+    if let StopReason::Exit(code) = stop {
+        std::process::exit(code);
+    }
+    std::process::exit(100);
+}
