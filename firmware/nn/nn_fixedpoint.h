@@ -15,10 +15,14 @@ static inline int32_t fx_srdhm(int32_t a, int32_t b)
     if (a == b && a == INT32_MIN) {
         return INT32_MAX;
     }
-    int64_t ab = (int64_t)a * (int64_t)b;
-    int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-    /* Division truncates toward zero, as the reference does. */
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    /* The reference computes (ab + nudge) / 2^31 with nudge = 2^30 for
+     * ab >= 0 and 1 - 2^30 otherwise, and a division that truncates toward
+     * zero. For ab < 0 the sum is negative, and truncation equals
+     * (sum + 2^31 - 1) >> 31 = (ab + 2^30) >> 31; for ab >= 0 it is
+     * (ab + 2^30) >> 31 too. One arithmetic shift therefore gives the same
+     * result for every input (SMULL, ADDS/ADC, and a funnel shift). */
+    const int64_t ab = (int64_t)a * (int64_t)b;
+    return (int32_t)((ab + (1 << 30)) >> 31);
 }
 
 static inline int32_t fx_rdbpot(int32_t x, int32_t exponent)

@@ -18,11 +18,21 @@ int32_t nn_rdbpot(int32_t x, int32_t exponent) { return fx_rdbpot(x, exponent); 
 int32_t nn_requantize(int32_t acc, int32_t mult, int32_t shift) { return fx_requantize(acc, mult, shift); }
 
 #if NN_DSP
-/* Rotate right (GCC 12's arm_acle.h lacks __ror; this idiom folds into the
- * SXTB16/SXTAB16 rotate field). */
-static inline uint32_t nn_ror(uint32_t x, uint32_t n)
+/* SXTB16 / SXTAB16 with the operand rotated right by 8 (bytes 1 and 3).
+ * The rotate is an operand field of the instruction; ACLE's intrinsics take
+ * no rotation and GCC 12 does not fold a separate ROR into them. */
+static inline uint32_t sxtb16_ror8(uint32_t x)
 {
-    return (x >> n) | (x << (32u - n));
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+static inline uint32_t sxtab16_ror8(uint32_t acc, uint32_t x)
+{
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
+    return r;
 }
 
 static inline uint32_t rd32(const int8_t *p)
@@ -45,9 +55,9 @@ static inline int32_t dot_s8(const int8_t *a, const int8_t *w, int32_t n, int32_
         uint32_t va = rd32(a), vw = rd32(w);
         uint32_t vb = rd32(a + 4), vx = rd32(w + 4);
         acc = __smlad(__sxtab16(off2, va), __sxtb16(vw), acc);
-        acc = __smlad(__sxtab16(off2, nn_ror(va, 8)), __sxtb16(nn_ror(vw, 8)), acc);
+        acc = __smlad(sxtab16_ror8(off2, va), sxtb16_ror8(vw), acc);
         acc = __smlad(__sxtab16(off2, vb), __sxtb16(vx), acc);
-        acc = __smlad(__sxtab16(off2, nn_ror(vb, 8)), __sxtb16(nn_ror(vx, 8)), acc);
+        acc = __smlad(sxtab16_ror8(off2, vb), sxtb16_ror8(vx), acc);
         a += 8;
         w += 8;
         n -= 8;
@@ -55,7 +65,7 @@ static inline int32_t dot_s8(const int8_t *a, const int8_t *w, int32_t n, int32_
     if (n >= 4) {
         uint32_t va = rd32(a), vw = rd32(w);
         acc = __smlad(__sxtab16(off2, va), __sxtb16(vw), acc);
-        acc = __smlad(__sxtab16(off2, nn_ror(va, 8)), __sxtb16(nn_ror(vw, 8)), acc);
+        acc = __smlad(sxtab16_ror8(off2, va), sxtb16_ror8(vw), acc);
         a += 4;
         w += 4;
         n -= 4;
@@ -67,7 +77,9 @@ static inline int32_t dot_s8(const int8_t *a, const int8_t *w, int32_t n, int32_
     return acc;
 }
 
-void nn_conv2d_s8(const nn_conv_params *p, const int8_t *in, int8_t *out)
+/* Direct convolution: per output pixel and channel, a dot product over the
+ * valid filter taps (padding taps skipped). */
+static void conv2d_direct(const nn_conv_params *p, const int8_t *in, int8_t *out)
 {
     const int32_t in_c = p->in_c, k_w = p->k_w, k_h = p->k_h;
     for (int32_t b = 0; b < p->batches; b++) {
@@ -111,6 +123,159 @@ void nn_conv2d_s8(const nn_conv_params *p, const int8_t *in, int8_t *out)
     }
 }
 
+static inline int8_t conv_finish(const nn_conv_params *p, int32_t acc, int32_t oc)
+{
+    if (p->bias) {
+        acc += p->bias[oc];
+    }
+    acc = fx_requantize(acc, p->mult[oc], p->shift[oc]) + p->out_offset;
+    return (int8_t)fx_clamp(acc, p->act_min, p->act_max);
+}
+
+static inline int8_t finish_l(int32_t acc, int32_t mult, int32_t shift, int32_t out_offset, int32_t lo, int32_t hi)
+{
+    return (int8_t)fx_clamp(fx_requantize(acc, mult, shift) + out_offset, lo, hi);
+}
+
+#if NN_DSP
+/* Longest im2col column (k_h * k_w * in_c) the DSP path handles; longer
+ * ones use the direct path. Two columns live on the stack. */
+#define NN_COL_MAX 1024
+
+/* Four dot products at once: columns c0, c1 against filters w0, w1, each n
+ * long (input offset added to the columns). Every loaded word feeds two
+ * SMLADs. */
+static inline void dot_2x2(const int8_t *c0, const int8_t *c1, const int8_t *w0, const int8_t *w1, int32_t n,
+                           int32_t off, int32_t *s)
+{
+    const uint32_t off2 = ((uint32_t)off & 0xffffu) | ((uint32_t)off << 16);
+    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+    while (n >= 4) {
+        const uint32_t a = rd32(c0), b = rd32(c1), x = rd32(w0), y = rd32(w1);
+        const uint32_t a02 = __sxtab16(off2, a), a13 = sxtab16_ror8(off2, a);
+        const uint32_t b02 = __sxtab16(off2, b), b13 = sxtab16_ror8(off2, b);
+        const uint32_t x02 = __sxtb16(x), x13 = sxtb16_ror8(x);
+        const uint32_t y02 = __sxtb16(y), y13 = sxtb16_ror8(y);
+        s00 = __smlad(a02, x02, s00);
+        s00 = __smlad(a13, x13, s00);
+        s01 = __smlad(a02, y02, s01);
+        s01 = __smlad(a13, y13, s01);
+        s10 = __smlad(b02, x02, s10);
+        s10 = __smlad(b13, x13, s10);
+        s11 = __smlad(b02, y02, s11);
+        s11 = __smlad(b13, y13, s11);
+        c0 += 4;
+        c1 += 4;
+        w0 += 4;
+        w1 += 4;
+        n -= 4;
+    }
+    while (n-- > 0) {
+        const int32_t va = *c0++ + off, vb = *c1++ + off, wx = *w0++, wy = *w1++;
+        s00 += va * wx;
+        s01 += va * wy;
+        s10 += vb * wx;
+        s11 += vb * wy;
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
+/* The receptive field of output pixel (oy, ox) as one contiguous column of
+ * k_h * k_w * in_c bytes. Padding taps hold the input zero point, so they
+ * add (zp + in_offset) * w = 0 exactly, as a skipped tap does. A 1x1
+ * unpadded convolution reads the input in place. */
+static const int8_t *im2col(const nn_conv_params *p, const int8_t *in_b, int32_t oy, int32_t ox, int8_t *col)
+{
+    const int32_t in_c = p->in_c;
+    const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+    if (p->k_h == 1 && p->k_w == 1 && p->pad_h == 0 && p->pad_w == 0) {
+        return in_b + (y0 * p->in_w + x0) * in_c;
+    }
+    const int8_t zp = (int8_t)(-p->in_offset);
+    const int32_t row = p->k_w * in_c;
+    int8_t *d = col;
+    for (int32_t ky = 0; ky < p->k_h; ky++) {
+        const int32_t iy = y0 + ky * p->dil_h;
+        if (iy < 0 || iy >= p->in_h) {
+            memset(d, zp, (uint32_t)row);
+        } else if (p->dil_w == 1 && x0 >= 0 && x0 + p->k_w <= p->in_w) {
+            memcpy(d, in_b + (iy * p->in_w + x0) * in_c, (uint32_t)row);
+        } else {
+            for (int32_t kx = 0; kx < p->k_w; kx++) {
+                const int32_t ix = x0 + kx * p->dil_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    memset(d + kx * in_c, zp, (uint32_t)in_c);
+                } else {
+                    memcpy(d + kx * in_c, in_b + (iy * p->in_w + ix) * in_c, (uint32_t)in_c);
+                }
+            }
+        }
+        d += row;
+    }
+    return col;
+}
+
+/* im2col + a 2x2 blocked matrix product: two output pixels by two output
+ * channels per inner loop. */
+static void conv2d_dsp(const nn_conv_params *p, const int8_t *in, int8_t *out)
+{
+    int8_t cols[2][NN_COL_MAX];
+    const int32_t k = p->k_h * p->k_w * p->in_c, out_c = p->out_c;
+    /* Locals: the int8 output stores would otherwise force reloads of p. */
+    const int8_t *const filter = p->filter;
+    const int32_t *const bias = p->bias, *const mult = p->mult, *const shift = p->shift;
+    const int32_t in_offset = p->in_offset, out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t pixels = p->out_h * p->out_w;
+    for (int32_t b = 0; b < p->batches; b++) {
+        const int8_t *in_b = in + b * p->in_h * p->in_w * p->in_c;
+        int32_t px = 0;
+        for (; px + 2 <= pixels; px += 2) {
+            const int8_t *c0 = im2col(p, in_b, px / p->out_w, px % p->out_w, cols[0]);
+            const int8_t *c1 = im2col(p, in_b, (px + 1) / p->out_w, (px + 1) % p->out_w, cols[1]);
+            int8_t *o0 = out, *o1 = out + out_c;
+            int32_t oc = 0;
+            for (; oc + 2 <= out_c; oc += 2) {
+                int32_t s[4];
+                const int8_t *w0 = filter + oc * k;
+                dot_2x2(c0, c1, w0, w0 + k, k, in_offset, s);
+                const int32_t b0 = bias ? bias[oc] : 0, b1 = bias ? bias[oc + 1] : 0;
+                o0[oc] = finish_l(s[0] + b0, mult[oc], shift[oc], out_offset, lo, hi);
+                o0[oc + 1] = finish_l(s[1] + b1, mult[oc + 1], shift[oc + 1], out_offset, lo, hi);
+                o1[oc] = finish_l(s[2] + b0, mult[oc], shift[oc], out_offset, lo, hi);
+                o1[oc + 1] = finish_l(s[3] + b1, mult[oc + 1], shift[oc + 1], out_offset, lo, hi);
+            }
+            for (; oc < out_c; oc++) {
+                const int8_t *w = p->filter + oc * k;
+                o0[oc] = conv_finish(p, dot_s8(c0, w, k, p->in_offset, 0), oc);
+                o1[oc] = conv_finish(p, dot_s8(c1, w, k, p->in_offset, 0), oc);
+            }
+            out += 2 * out_c;
+        }
+        for (; px < pixels; px++) {
+            const int8_t *c0 = im2col(p, in_b, px / p->out_w, px % p->out_w, cols[0]);
+            for (int32_t oc = 0; oc < out_c; oc++) {
+                out[oc] = conv_finish(p, dot_s8(c0, p->filter + oc * k, k, p->in_offset, 0), oc);
+            }
+            out += out_c;
+        }
+    }
+}
+#endif
+
+void nn_conv2d_s8(const nn_conv_params *p, const int8_t *in, int8_t *out)
+{
+#if NN_DSP
+    if (p->k_h * p->k_w * p->in_c <= NN_COL_MAX) {
+        conv2d_dsp(p, in, out);
+        return;
+    }
+#endif
+    conv2d_direct(p, in, out);
+}
+
 static inline int8_t dw_finish(const nn_conv_params *p, int32_t acc, int32_t oc)
 {
     if (p->bias) {
@@ -138,28 +303,46 @@ void nn_depthwise_conv2d_s8(const nn_conv_params *p, const int8_t *in, int8_t *o
 #if NN_DSP
                 if (dm == 1) {
                     /* Four channels at a time: bytes 0/2 and 1/3 as halfword
-                     * pairs, one 16x16 multiply-accumulate per channel. */
+                     * pairs, one 16x16 multiply-accumulate per channel. The
+                     * parameters are copied to locals: the int8 output stores
+                     * would otherwise force the compiler to reload them. */
                     const uint32_t off2 = ((uint32_t)p->in_offset & 0xffffu) | ((uint32_t)p->in_offset << 16);
+                    const int32_t in_step = p->dil_w * in_c, f_step = out_c;
+                    const int32_t in_row = p->in_w * in_c * p->dil_h, f_row = p->k_w * out_c;
+                    const int32_t nky = ky1 - ky0, nkx = kx1 - kx0;
+                    const int8_t *in0 = in_b + ((y0 + ky0 * p->dil_h) * p->in_w + x0 + kx0 * p->dil_w) * in_c;
+                    const int8_t *f0 = p->filter + (ky0 * p->k_w + kx0) * out_c;
+                    const int32_t *bias = p->bias, *mult = p->mult, *shift = p->shift;
+                    const int32_t out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
                     for (; oc + 4 <= out_c; oc += 4) {
                         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                        for (int32_t ky = ky0; ky < ky1; ky++) {
-                            const int32_t iy = y0 + ky * p->dil_h;
-                            for (int32_t kx = kx0; kx < kx1; kx++) {
-                                const int32_t ix = x0 + kx * p->dil_w;
-                                const uint32_t vi = rd32(in_b + (iy * p->in_w + ix) * in_c + oc);
-                                const uint32_t vf = rd32(p->filter + (ky * p->k_w + kx) * out_c + oc);
-                                const uint32_t i02 = __sxtab16(off2, vi), i13 = __sxtab16(off2, nn_ror(vi, 8));
-                                const uint32_t f02 = __sxtb16(vf), f13 = __sxtb16(nn_ror(vf, 8));
+                        const int8_t *ir = in0 + oc, *fr = f0 + oc;
+                        for (int32_t ky = 0; ky < nky; ky++) {
+                            const int8_t *ip = ir, *fp = fr;
+                            for (int32_t kx = 0; kx < nkx; kx++) {
+                                const uint32_t vi = rd32(ip), vf = rd32(fp);
+                                const uint32_t i02 = __sxtab16(off2, vi), i13 = sxtab16_ror8(off2, vi);
+                                const uint32_t f02 = __sxtb16(vf), f13 = sxtb16_ror8(vf);
                                 a0 = __smlabb(i02, f02, a0);
                                 a2 = __smlatt(i02, f02, a2);
                                 a1 = __smlabb(i13, f13, a1);
                                 a3 = __smlatt(i13, f13, a3);
+                                ip += in_step;
+                                fp += f_step;
                             }
+                            ir += in_row;
+                            fr += f_row;
                         }
-                        out[oc] = dw_finish(p, a0, oc);
-                        out[oc + 1] = dw_finish(p, a1, oc + 1);
-                        out[oc + 2] = dw_finish(p, a2, oc + 2);
-                        out[oc + 3] = dw_finish(p, a3, oc + 3);
+                        if (bias) {
+                            a0 += bias[oc];
+                            a1 += bias[oc + 1];
+                            a2 += bias[oc + 2];
+                            a3 += bias[oc + 3];
+                        }
+                        out[oc] = finish_l(a0, mult[oc], shift[oc], out_offset, lo, hi);
+                        out[oc + 1] = finish_l(a1, mult[oc + 1], shift[oc + 1], out_offset, lo, hi);
+                        out[oc + 2] = finish_l(a2, mult[oc + 2], shift[oc + 2], out_offset, lo, hi);
+                        out[oc + 3] = finish_l(a3, mult[oc + 3], shift[oc + 3], out_offset, lo, hi);
                     }
                 }
 #endif

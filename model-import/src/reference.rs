@@ -512,6 +512,36 @@ mod tests {
         assert_eq!(requantize(100, 1 << 30, 1), 100);
     }
 
+    proptest::proptest! {
+        /// The firmware computes srdhm as one arithmetic shift,
+        /// `(a*b + 2^30) >> 31`; it must equal the reference's truncating
+        /// division with a sign-dependent nudge (used here) for every input.
+        #[test]
+        fn srdhm_equals_the_single_shift_form(a in proptest::num::i32::ANY, b in proptest::num::i32::ANY) {
+            let shifted = ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32;
+            if !(a == i32::MIN && b == i32::MIN) {
+                proptest::prop_assert_eq!(srdhm(a, b), shifted);
+            }
+        }
+    }
+
+    #[test]
+    fn srdhm_edges() {
+        for &(a, b) in &[
+            (i32::MIN, i32::MAX),
+            (i32::MAX, i32::MAX),
+            (-1, 1 << 30),
+            (1, 1 << 30),
+            (-3, 1 << 30),
+        ] {
+            assert_eq!(
+                srdhm(a, b),
+                ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32,
+                "{a} {b}"
+            );
+        }
+    }
+
     #[test]
     fn softmax_of_equal_inputs_is_uniform() {
         let (m, s, d) = crate::quant::softmax_params(1.0, 0.1);

@@ -54,6 +54,9 @@ fn prebuilt_elfs_match_a_fresh_build() {
             targets.push(out.join(format!("{m}-{b}.elf")).display().to_string());
         }
     }
+    for h in ["nn_harness-cortex-m4.elf", "nn_harness-cortex-m0plus.elf"] {
+        targets.push(out.join(h).display().to_string());
+    }
     // Through firmware/Makefile (helper fw's), which includes nn.mk: the
     // same flags, startup and stripped newlib as the committed ELFs.
     let status = Command::new("make")
@@ -83,7 +86,10 @@ fn prebuilt_elfs_match_a_fresh_build() {
         checked += 1;
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    assert_eq!(checked, 15, "expected 5 models x 3 boards");
+    assert_eq!(
+        checked, 17,
+        "expected 5 models x 3 boards + 2 kernel harnesses"
+    );
 }
 
 #[test]
