@@ -163,6 +163,12 @@ fn nhwc(t: &Tensor, role: &str, op: usize, name: &str) -> Result<[usize; 4], Imp
             op,
         ));
     }
+    if t.shape.contains(&0) {
+        return Err(unsupported(
+            format!("{name} {role} with an empty dimension {:?}", t.shape),
+            op,
+        ));
+    }
     Ok([t.shape[0], t.shape[1], t.shape[2], t.shape[3]])
 }
 

@@ -600,6 +600,19 @@ fn parse_tensor(
         }
         shape.push(d as usize);
     }
+    // Bounded so that later size arithmetic cannot overflow and a malformed
+    // shape cannot ask for gigabytes (largest MCU arenas are a few MiB).
+    const MAX_ELEMS: usize = 1 << 26;
+    let mut elems: usize = 1;
+    for &d in &shape {
+        elems = elems.saturating_mul(d);
+    }
+    if elems > MAX_ELEMS {
+        return Err(ImportError::UnsupportedTensor {
+            what: format!("shape {shape:?} ({elems} elements, limit {MAX_ELEMS})"),
+            tensor: idx,
+        });
+    }
     let tcode = t.i8(1, 0, what)?;
     let ty = match tcode {
         0 => ElemType::F32,

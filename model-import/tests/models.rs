@@ -182,6 +182,37 @@ fn bad_input_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn corrupted_models_never_panic() {
+    // Deterministic pseudo-random corruptions of every model: single bytes,
+    // 32-bit words set to extreme values, and truncations. Tests run with
+    // overflow checks, so arithmetic overflow would panic here too.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (_, file) in MODELS {
+        let orig = model_bytes(file);
+        for k in 0..90 {
+            let mut b = orig.clone();
+            let pos = (next() as usize) % (b.len() - 4);
+            match k % 3 {
+                0 => b[pos] ^= (next() as u8) | 1,
+                1 => {
+                    let v: u32 =
+                        [0, 1, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff][(next() % 5) as usize];
+                    b[pos..pos + 4].copy_from_slice(&v.to_le_bytes());
+                }
+                _ => b.truncate(pos),
+            }
+            let _ = model_import::import(&b, "x");
+        }
+    }
+}
+
+#[test]
 fn unsupported_operator_names_it_and_its_index() {
     // Patch the kws model's SOFTMAX opcode (builtin_code 25) into TANH (28).
     let mut b = model_bytes("keyword_spotting.tflite");
