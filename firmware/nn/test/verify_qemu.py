@@ -2,6 +2,7 @@
 """Bit-exact check of the model firmware against TFLite Micro, in QEMU.
 
     firmware/nn/test/verify_qemu.py [--models kws,ic] [--inputs N] [--seed S]
+    firmware/nn/test/verify_qemu.py --thimble target/release/thimble [--board nano33ble] ...
 
 For each model and N random inputs: writes the input bytes into a copy of
 firmware/prebuilt/<model>-mps2-an386.elf at the file offset of the symbol
@@ -12,6 +13,13 @@ the startup code copies them to RAM), runs the copy in
 to stderr; both streams are read), and compares them byte for byte
 with scripts/tflm_ref.py's output for the same input. Exit status 1 on any
 mismatch. Models are read from ../shared/models (beside the repository).
+
+With --thimble BIN the same inputs go through the simulator instead, the way
+a user would: `BIN run firmware/prebuilt/<model>-<board>.elf --board BOARD
+--load model_input=IN --dump model_output=OUT` (DESIGN.md's CLI), and OUT is
+compared with the reference. model_input lives in .data: --load must write
+the symbol's bytes into the load image (the .data LMA copy in flash), or the
+startup code's .data copy would overwrite them.
 """
 import argparse
 import os
@@ -88,8 +96,22 @@ def run_qemu(elf_path):
     return r.returncode, bytes.fromhex(hexs), r.stdout
 
 
+def run_thimble(binary, elf_path, board, inp):
+    with tempfile.TemporaryDirectory() as d:
+        fin, fout = os.path.join(d, "in.bin"), os.path.join(d, "out.bin")
+        with open(fin, "wb") as f:
+            f.write(inp)
+        r = subprocess.run([binary, "run", elf_path, "--board", board,
+                            "--load", f"model_input={fin}", "--dump", f"model_output={fout}"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, text=True)
+        got = open(fout, "rb").read() if os.path.exists(fout) else b""
+        return r.returncode, got, r.stdout
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--thimble", help="run through this thimble binary instead of QEMU")
+    ap.add_argument("--board", default="nano33ble", help="board for --thimble (ELF <model>-<board>.elf)")
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--inputs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
@@ -110,13 +132,17 @@ def main():
                 sys.exit(f"{name}: input of {len(inp)} bytes but model_input has {size}")
             want = tflm_ref.reference(model_path, inp)
             distinct.add(want)
-            patched = elf[:off] + inp + elf[off + size:]
-            with tempfile.NamedTemporaryFile(suffix=".elf", delete=False) as f:
-                f.write(patched)
-            try:
-                rc, got, out = run_qemu(f.name)
-            finally:
-                os.unlink(f.name)
+            if args.thimble:
+                target = os.path.join(ROOT, "firmware", "prebuilt", f"{name}-{args.board}.elf")
+                rc, got, out = run_thimble(args.thimble, target, args.board, inp)
+            else:
+                patched = elf[:off] + inp + elf[off + size:]
+                with tempfile.NamedTemporaryFile(suffix=".elf", delete=False) as f:
+                    f.write(patched)
+                try:
+                    rc, got, out = run_qemu(f.name)
+                finally:
+                    os.unlink(f.name)
             if rc == 0 and got == want:
                 ok += 1
             else:
@@ -124,6 +150,8 @@ def main():
                 diff = [k for k in range(min(len(got), len(want))) if got[k] != want[k]]
                 print(f"{name} input {i}: MISMATCH rc={rc} got {len(got)} bytes, want {len(want)}; "
                       f"first differing bytes {diff[:8]}")
+                if rc != 0:
+                    print("  " + out[-500:].replace("\n", "\n  "))
                 if len(got) == len(want) and len(want) <= 64:
                     print("  got ", got.hex())
                     print("  want", want.hex())
