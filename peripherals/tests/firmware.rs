@@ -62,6 +62,16 @@ fn check(name: &str, board: &str, core: Option<CoreProfile>) {
 }
 
 #[test]
+fn exceptions_match_qemu_on_cortex_m4() {
+    check("exceptions-cortex-m4", "mps2-an386", None);
+}
+
+#[test]
+fn exceptions_match_qemu_on_cortex_m3() {
+    check("exceptions-cortex-m3", "mps2-an385", None);
+}
+
+#[test]
 fn exceptions_match_qemu_on_cortex_m0plus() {
     check(
         "exceptions-cortex-m0plus",

@@ -82,9 +82,14 @@ pub fn msr(cpu: &mut Cpu, bus: &mut Bus, sysm: u8, mask: u8, v: u32, has_dsp: bo
                             c |= cpu.control & control::FPCA;
                         }
                         cpu.set_control(c);
-                    } else if has_fp {
-                        // In handler mode SPSEL is not writable; FPCA is.
-                        let c = (cpu.control & !control::FPCA) | ((v as u8) & control::FPCA);
+                    } else {
+                        // In handler mode SPSEL is not writable; nPRIV is (ARMv7-M B5.2.3
+                        // MSR: `CONTROL.nPRIV = R[n]<0>` whenever privileged), FPCA with an FPU.
+                        let mut writable = control::NPRIV;
+                        if has_fp {
+                            writable |= control::FPCA;
+                        }
+                        let c = (cpu.control & !writable) | ((v as u8) & writable);
                         cpu.set_control(c);
                     }
                 }
