@@ -11,6 +11,7 @@
 
 pub mod emit;
 pub mod flatbuf;
+pub mod harness;
 pub mod ir;
 pub mod plan;
 pub mod quant;
