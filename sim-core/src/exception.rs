@@ -664,6 +664,37 @@ mod tests {
     }
 
     #[test]
+    fn trace_clock_counts_only_while_trcena_is_set() {
+        let (mut e, _) = state();
+        assert_eq!(e.trace_cycles(100), 0);
+        e.set_demcr(1 << 24, 100);
+        assert_eq!(e.trace_cycles(150), 50);
+        e.set_demcr(1 << 24, 160); // still on: no restart
+        e.set_demcr(0, 200);
+        assert_eq!(e.trace_cycles(1000), 100);
+        e.set_demcr(1 << 24, 1000);
+        assert_eq!(e.trace_cycles(1010), 110);
+    }
+
+    #[test]
+    fn reset_returns_to_power_on_state() {
+        let (mut e, _) = state();
+        e.set_irq_enabled(20, true);
+        e.set_pending(20);
+        e.activate(num::SVCALL);
+        e.set_priority_byte(num::SYSTICK, 0x80);
+        e.vtor = 0x2000_0000;
+        e.cfsr = cfsr::INVPC;
+        e.reset_requested = true;
+        e.reset();
+        assert!(!e.irq_enabled(20) && !e.is_pending(20) && !e.is_active(num::SVCALL));
+        assert_eq!(e.priority_byte(num::SYSTICK), 0);
+        assert_eq!((e.vtor, e.cfsr), (e.reset_vtor, 0));
+        assert!(!e.reset_requested);
+        assert_ne!(e.ccr & ccr::STKALIGN, 0);
+    }
+
+    #[test]
     fn prigroup_splits_group_and_subpriority() {
         let (mut e, mut cpu) = state();
         e.prigroup = 5; // group = bits [7:6]
