@@ -12,6 +12,7 @@
 
 use crate::alu;
 use crate::exec::mem::{execute_never, fetch_fault};
+use crate::exec::Done;
 use crate::instr::{Enc, Instr, UndefReason};
 use crate::timing::Timing;
 use sim_core::board::{Arch, FpuKind, RegionKind};
@@ -55,10 +56,10 @@ impl DecodeCache {
     }
 
     #[inline(always)]
-    fn get(&self, pc: u32) -> Option<(Instr, u32)> {
+    fn get(&self, pc: u32) -> Option<&Slot> {
         let page = self.pages.get((pc >> PAGE_SHIFT) as usize)?.as_ref()?;
         let slot = &page[((pc >> 1) as usize) & (SLOTS - 1)];
-        (slot.len != 0).then_some((slot.instr, u32::from(slot.len)))
+        (slot.len != 0).then_some(slot)
     }
 
     fn put(&mut self, pc: u32, instr: Instr, len: u32) {
@@ -83,16 +84,23 @@ impl DecodeCache {
     }
 }
 
+/// The executor's state apart from the decode cache (so that a cached instruction can be
+/// executed by reference while the cache is borrowed).
+pub(crate) struct Core {
+    pub(crate) arch: Arch,
+    pub(crate) fpu: FpuKind,
+    pub(crate) timing: Timing,
+    /// Local exclusive monitor: true in the Exclusive Access state (after LDREX).
+    pub(crate) monitor: bool,
+}
+
 /// Thumb/Thumb-2 execution for one core profile.
 pub struct Thumb {
     /// The core profile (instruction set subset and timing table).
     pub profile: CoreProfile,
     /// The FPU present.
     pub fpu: FpuKind,
-    pub(crate) arch: Arch,
-    pub(crate) timing: Timing,
-    /// Local exclusive monitor: true in the Exclusive Access state (after LDREX).
-    pub(crate) monitor: bool,
+    core: Core,
     cache: DecodeCache,
 }
 
@@ -102,21 +110,29 @@ impl Thumb {
         Thumb {
             profile,
             fpu,
-            arch: profile.arch(),
-            timing: Timing::for_profile(profile),
-            monitor: false,
+            core: Core {
+                arch: profile.arch(),
+                fpu,
+                timing: Timing::for_profile(profile),
+                monitor: false,
+            },
             cache: DecodeCache::new(),
         }
     }
 
     /// The cycle table in use.
     pub fn timing(&self) -> &Timing {
-        &self.timing
+        &self.core.timing
     }
 
     /// Replaces the cycle table (calibration, tests).
     pub fn set_timing(&mut self, t: Timing) {
-        self.timing = t;
+        self.core.timing = t;
+    }
+
+    /// Whether the local exclusive monitor is in the Exclusive Access state.
+    pub fn exclusive_monitor(&self) -> bool {
+        self.core.monitor
     }
 
     /// Fetches and decodes the instruction at `pc` (no cache).
@@ -134,20 +150,25 @@ impl Thumb {
             let r2 = &bus.map.regions[ri2];
             let hw2 = u16::from_le_bytes([r2.data[off2], r2.data[off2 + 1]]);
             let cacheable = cacheable && r2.kind == RegionKind::Flash;
-            Ok((crate::decode::decode32(hw1, hw2, self.arch), 4, cacheable))
+            Ok((
+                crate::decode::decode32(hw1, hw2, self.core.arch),
+                4,
+                cacheable,
+            ))
         } else {
-            Ok((crate::decode::decode16(hw1, self.arch), 2, cacheable))
+            Ok((crate::decode::decode16(hw1, self.core.arch), 2, cacheable))
         }
     }
 
+    /// Decode-cache miss: fetch, decode, cache when the code is in flash, execute.
     #[cold]
     #[inline(never)]
-    fn miss(&mut self, bus: &Bus, pc: u32) -> Result<(Instr, u32), Trap> {
+    fn step_miss(&mut self, cpu: &mut Cpu, bus: &mut Bus, pc: u32) -> Result<Done, Trap> {
         let (instr, len, cacheable) = self.fetch_decode(bus, pc)?;
         if cacheable {
             self.cache.put(pc, instr, len);
         }
-        Ok((instr, len))
+        self.core.run_instr(cpu, bus, &instr, pc, len)
     }
 
     #[inline(always)]
@@ -160,52 +181,17 @@ impl Thumb {
 
     /// Executes one instruction (the cache is in sync with `bus.code_epoch`).
     #[inline(always)]
-    fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Retired, Trap> {
+    fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Done, Trap> {
         let pc = cpu.r[15];
         if !cpu.thumb {
             return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
         }
-        let (instr, len) = match self.cache.get(pc) {
-            Some(x) => x,
-            None => self.miss(bus, pc)?,
-        };
-        self.run_instr(cpu, bus, instr, pc, len)
-    }
-
-    /// Executes `instr` as if fetched at `cpu.pc()` with length `len`, applying ITSTATE.
-    #[inline(always)]
-    fn run_instr(
-        &mut self,
-        cpu: &mut Cpu,
-        bus: &mut Bus,
-        instr: Instr,
-        pc: u32,
-        len: u32,
-    ) -> Result<Retired, Trap> {
-        let it = cpu.itstate;
-        if it == 0 {
-            return self.execute(cpu, bus, instr, pc, len, false);
+        if let Some(slot) = self.cache.get(pc) {
+            return self
+                .core
+                .run_instr(cpu, bus, &slot.instr, pc, u32::from(slot.len));
         }
-        // Inside an IT block: the condition comes from ITSTATE; ITSTATE advances whether or
-        // not the condition passes (A7.3.2). On a fault the old ITSTATE is kept, so that the
-        // stacked EPSR resumes the block at the faulting instruction. BKPT executes
-        // unconditionally (A7.7.17).
-        cpu.itstate = alu::it_advance(it);
-        if !alu::condition_passed(it >> 4, cpu.n, cpu.z, cpu.c, cpu.v)
-            && !matches!(instr, Instr::Bkpt { .. })
-        {
-            cpu.r[15] = pc.wrapping_add(len);
-            return Ok(Retired {
-                class: InstrClass::Skipped,
-                cycles: self.timing.alu,
-                flow: Flow::Plain,
-            });
-        }
-        let r = self.execute(cpu, bus, instr, pc, len, true);
-        if r.is_err() {
-            cpu.itstate = it;
-        }
-        r
+        self.step_miss(cpu, bus, pc)
     }
 
     /// Executes one given instruction at `cpu.pc()` (its width from its encoding), as `step`
@@ -220,14 +206,52 @@ impl Thumb {
         if !cpu.thumb {
             return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
         }
-        self.run_instr(cpu, bus, instr, pc, instr.width())
+        self.core
+            .run_instr(cpu, bus, &instr, pc, instr.width())
+            .map(Done::retired)
+    }
+}
+
+impl Core {
+    /// Executes `instr` fetched at `pc` with length `len`, applying ITSTATE.
+    #[inline(always)]
+    fn run_instr(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: &Instr,
+        pc: u32,
+        len: u32,
+    ) -> Result<Done, Trap> {
+        let it = cpu.itstate;
+        if it == 0 {
+            return self.execute(cpu, bus, instr, pc, len, false);
+        }
+        // Inside an IT block: the condition comes from ITSTATE; ITSTATE advances whether or
+        // not the condition passes (A7.3.2). On a fault the old ITSTATE is kept, so that the
+        // stacked EPSR resumes the block at the faulting instruction. BKPT executes
+        // unconditionally (A7.7.17).
+        cpu.itstate = alu::it_advance(it);
+        if !alu::condition_passed(it >> 4, cpu.n, cpu.z, cpu.c, cpu.v)
+            && !matches!(instr, Instr::Bkpt { .. })
+        {
+            cpu.r[15] = pc.wrapping_add(len);
+            return Ok(Done(
+                u64::from(self.timing.alu) | ((InstrClass::Skipped as u64) << 32),
+            ));
+        }
+        let r = self.execute(cpu, bus, instr, pc, len, true);
+        if r.is_err() {
+            cpu.itstate = it;
+        }
+        r
     }
 }
 
 impl Isa for Thumb {
     fn step(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Retired, Trap> {
         self.sync_epoch(bus);
-        self.step_inner(cpu, bus)
+        self.step_inner(cpu, bus).map(Done::retired)
     }
 
     fn enter_exception(
@@ -237,12 +261,12 @@ impl Isa for Thumb {
         exception: u16,
     ) -> Result<u32, Trap> {
         // Exception entry clears the local exclusive monitor (ARMv7-M A3.4.4).
-        self.monitor = false;
+        self.core.monitor = false;
         crate::exception::enter(cpu, bus, exception, self.profile).map_err(Trap::Fault)
     }
 
     fn reset(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Trap> {
-        self.monitor = false;
+        self.core.monitor = false;
         self.cache.clear();
         self.cache.epoch = bus.code_epoch;
         crate::exception::reset(cpu, bus).map_err(Trap::Fault)
@@ -256,16 +280,19 @@ impl Isa for Thumb {
         self.sync_epoch(bus);
         for _ in 0..budget {
             match self.step_inner(cpu, bus) {
-                Ok(r) => {
+                Ok(d) => {
+                    let r = d.retired();
                     stats.retire(cpu, &r);
-                    bus.now += u64::from(r.cycles);
-                    match r.flow {
-                        Flow::Plain => {}
-                        Flow::WaitForInterrupt | Flow::WaitForEvent => {
-                            return RunExit::Sleep(r.flow);
-                        }
-                        Flow::Call | Flow::Return | Flow::ExceptionReturn => {
-                            stats.flow(cpu, r.flow, bus.now);
+                    bus.now += u64::from(d.cycles());
+                    if !d.plain() {
+                        match r.flow {
+                            Flow::Plain => {}
+                            Flow::WaitForInterrupt | Flow::WaitForEvent => {
+                                return RunExit::Sleep(r.flow);
+                            }
+                            Flow::Call | Flow::Return | Flow::ExceptionReturn => {
+                                stats.flow(cpu, r.flow, bus.now);
+                            }
                         }
                     }
                     if bus.now >= bus.next_event || bus.exc.dirty {

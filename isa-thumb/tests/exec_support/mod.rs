@@ -5,7 +5,7 @@
 
 use isa_thumb::instr::{AddrMode, DpOp, Enc, Instr, Operand2};
 use isa_thumb::Thumb;
-use sim_core::board::{Board, RegionKind};
+use sim_core::board::{Board, CoreProfile, RegionKind};
 use sim_core::console::Console;
 use sim_core::exception::ExceptionState;
 use sim_core::memory::MemoryMap;
@@ -29,14 +29,25 @@ pub struct Rig {
 }
 
 impl Rig {
-    /// mps2-an386 (Cortex-M4F).
+    /// A small Cortex-M4F board: 64 KiB flash at 0, 64 KiB SRAM at 0x2000_0000 (small so that
+    /// thousands of proptest cases stay cheap).
     pub fn new() -> Rig {
-        Rig::board("mps2-an386")
+        Rig::core(CoreProfile::CortexM4f)
+    }
+
+    /// The small board with another core.
+    pub fn core(core: CoreProfile) -> Rig {
+        let mut board = Board::from_toml(SMALL_BOARD, "exec tests").expect("test board");
+        board.set_core(core);
+        Rig::from_board(board)
     }
 
     /// Any built-in board.
     pub fn board(name: &str) -> Rig {
-        let board = Board::load(name).expect("built-in board");
+        Rig::from_board(Board::load(name).expect("built-in board"))
+    }
+
+    fn from_board(board: Board) -> Rig {
         let map = MemoryMap::new(&board);
         let bus = Bus::new(map, ExceptionState::new(&board), Console::new(false));
         let mut cpu = Cpu::default();
@@ -78,6 +89,27 @@ impl Rig {
         self.cpu.v = f & 1 != 0;
     }
 }
+
+const SMALL_BOARD: &str = r#"
+name = "exec-test"
+description = "small Cortex-M4F test board"
+core = "cortex-m4f"
+clock_hz = 25_000_000
+priority_bits = 3
+irqs = 32
+
+[[region]]
+name = "FLASH"
+kind = "flash"
+base = 0x0000_0000
+size = 0x0001_0000
+
+[[region]]
+name = "SRAM"
+kind = "sram"
+base = 0x2000_0000
+size = 0x0001_0000
+"#;
 
 /// A 32-bit encoding tag (the executor only looks at the width).
 pub const W: Enc = Enc::wide(0);
