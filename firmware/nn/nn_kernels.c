@@ -142,36 +142,34 @@ static inline int8_t finish_l(int32_t acc, int32_t mult, int32_t shift, int32_t 
  * ones use the direct path. Two columns live on the stack. */
 #define NN_COL_MAX 1024
 
-/* Four dot products at once: columns c0, c1 against filters w0, w1, each n
- * long (input offset added to the columns). Every loaded word feeds two
- * SMLADs. */
-static inline void dot_2x2(const int8_t *c0, const int8_t *c1, const int8_t *w0, const int8_t *w1, int32_t n,
-                           int32_t off, int32_t *s)
+/* Four dot products at once: the two im2col columns c and c + NN_COL_MAX
+ * against filters w and w + k, each n long (input offset added to the
+ * columns). Every loaded word feeds two SMLADs; the fixed column distance
+ * and the filter stride as offsets keep all pointers in registers. */
+static inline void dot_2x2(const int8_t *c, const int8_t *w, int32_t k, int32_t n, int32_t off, int32_t *s)
 {
     const uint32_t off2 = ((uint32_t)off & 0xffffu) | ((uint32_t)off << 16);
     int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-    while (n >= 4) {
-        const uint32_t a = rd32(c0), b = rd32(c1), x = rd32(w0), y = rd32(w1);
-        const uint32_t a02 = __sxtab16(off2, a), a13 = sxtab16_ror8(off2, a);
-        const uint32_t b02 = __sxtab16(off2, b), b13 = sxtab16_ror8(off2, b);
+    const int8_t *const end = c + (n & ~3);
+    while (c < end) {
+        const uint32_t a = rd32(c), b = rd32(c + NN_COL_MAX), x = rd32(w), y = rd32(w + k);
         const uint32_t x02 = __sxtb16(x), x13 = sxtb16_ror8(x);
-        const uint32_t y02 = __sxtb16(y), y13 = sxtb16_ror8(y);
+        const uint32_t a02 = __sxtab16(off2, a), a13 = sxtab16_ror8(off2, a);
         s00 = __smlad(a02, x02, s00);
         s00 = __smlad(a13, x13, s00);
-        s01 = __smlad(a02, y02, s01);
-        s01 = __smlad(a13, y13, s01);
+        const uint32_t b02 = __sxtab16(off2, b), b13 = sxtab16_ror8(off2, b);
         s10 = __smlad(b02, x02, s10);
         s10 = __smlad(b13, x13, s10);
+        const uint32_t y02 = __sxtb16(y), y13 = sxtb16_ror8(y);
+        s01 = __smlad(a02, y02, s01);
+        s01 = __smlad(a13, y13, s01);
         s11 = __smlad(b02, y02, s11);
         s11 = __smlad(b13, y13, s11);
-        c0 += 4;
-        c1 += 4;
-        w0 += 4;
-        w1 += 4;
-        n -= 4;
+        c += 4;
+        w += 4;
     }
-    while (n-- > 0) {
-        const int32_t va = *c0++ + off, vb = *c1++ + off, wx = *w0++, wy = *w1++;
+    for (int32_t i = 0; i < (n & 3); i++) {
+        const int32_t va = c[i] + off, vb = c[i + NN_COL_MAX] + off, wx = w[i], wy = w[i + k];
         s00 += va * wx;
         s01 += va * wy;
         s10 += vb * wx;
@@ -185,15 +183,11 @@ static inline void dot_2x2(const int8_t *c0, const int8_t *c1, const int8_t *w0,
 
 /* The receptive field of output pixel (oy, ox) as one contiguous column of
  * k_h * k_w * in_c bytes. Padding taps hold the input zero point, so they
- * add (zp + in_offset) * w = 0 exactly, as a skipped tap does. A 1x1
- * unpadded convolution reads the input in place. */
+ * add (zp + in_offset) * w = 0 exactly, as a skipped tap does. */
 static const int8_t *im2col(const nn_conv_params *p, const int8_t *in_b, int32_t oy, int32_t ox, int8_t *col)
 {
     const int32_t in_c = p->in_c;
     const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
-    if (p->k_h == 1 && p->k_w == 1 && p->pad_h == 0 && p->pad_w == 0) {
-        return in_b + (y0 * p->in_w + x0) * in_c;
-    }
     const int8_t zp = (int8_t)(-p->in_offset);
     const int32_t row = p->k_w * in_c;
     int8_t *d = col;
@@ -240,7 +234,7 @@ static void conv2d_dsp(const nn_conv_params *p, const int8_t *in, int8_t *out)
             for (; oc + 2 <= out_c; oc += 2) {
                 int32_t s[4];
                 const int8_t *w0 = filter + oc * k;
-                dot_2x2(c0, c1, w0, w0 + k, k, in_offset, s);
+                dot_2x2(c0, w0, k, k, in_offset, s);
                 const int32_t b0 = bias ? bias[oc] : 0, b1 = bias ? bias[oc + 1] : 0;
                 o0[oc] = finish_l(s[0] + b0, mult[oc], shift[oc], out_offset, lo, hi);
                 o0[oc + 1] = finish_l(s[1] + b1, mult[oc + 1], shift[oc + 1], out_offset, lo, hi);
