@@ -156,7 +156,11 @@ impl Thumb {
                 cacheable,
             ))
         } else {
-            Ok((crate::decode::decode16(hw1, self.core.arch), 2, cacheable))
+            Ok((
+                crate::decode::decode_for(hw1, 0, self.core.arch, self.core.fpu),
+                2,
+                cacheable,
+            ))
         }
     }
 

@@ -16,7 +16,7 @@ use crate::thumb::Core;
 use mem::Align;
 use ops::{address, bx_write_pc, count, dp, Dp};
 use sim_core::board::{Arch, FpuKind};
-use sim_core::exception::{ccr, num};
+use sim_core::exception::{ccr, FaultOutcome};
 use sim_core::isa::{Flow, InstrClass, UsageCause};
 use sim_core::{Bus, Cpu, Fault, Retired, Trap};
 
@@ -90,6 +90,8 @@ impl Done {
         }
     }
 }
+
+const FLOW_EXC_RETURN: u64 = 3;
 
 #[inline(always)]
 fn retired(class: InstrClass, cycles: u32, flow: Flow) -> Done {
@@ -178,6 +180,17 @@ impl Core {
     ) -> Result<Done, Trap> {
         cpu.r[15] = pc.wrapping_add(4);
         match self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it) {
+            Ok(d) if d.0 >> 40 == FLOW_EXC_RETURN => {
+                // Exception return clears the local monitor; with SLEEPONEXIT the core sleeps
+                // instead of resuming thread code.
+                self.monitor = false;
+                let flow = if crate::exception::sleeps_on_exit(cpu, bus) {
+                    Flow::WaitForInterrupt
+                } else {
+                    Flow::ExceptionReturn
+                };
+                Ok(retired(d.class(), d.cycles() + bus.take_wait(), flow))
+            }
             Ok(d) => Ok(d.plus(bus.take_wait())),
             Err(t) => {
                 bus.take_wait();
@@ -746,7 +759,10 @@ impl Core {
             }
             Instr::Svc { .. } => {
                 cpu.r[15] = next;
-                bus.exc.set_pending(num::SVCALL);
+                // SVCall escalates to HardFault when it cannot preempt (B1.5.6).
+                if bus.exc.pend_svc(cpu) == FaultOutcome::Lockup {
+                    cpu.lockup = true;
+                }
                 Ok(retired(InstrClass::System, t.alu, Flow::Plain))
             }
             Instr::Bkpt { imm, .. } => Err(Trap::Breakpoint(imm)),
@@ -758,13 +774,17 @@ impl Core {
             }
             // Helper "dsp" provides crate::fp::execute; until then FP instructions are
             // UNDEFINED.
-            Instr::Fp { .. } => {
-                let cp10 = (bus.exc.cpacr >> 20) & 3;
-                if self.fpu == FpuKind::None || cp10 == 0 || (cp10 == 1 && !cpu.privileged()) {
-                    Err(Fault::Usage(UsageCause::NoCoprocessor).into())
-                } else {
-                    Err(undefined())
-                }
+            Instr::Fp { op, .. } => {
+                // The FP executor reads a PC operand as the instruction address + 4 itself.
+                cpu.r[15] = pc;
+                let class = crate::fp::execute(&op, cpu, bus)?;
+                cpu.r[15] = next;
+                let cycles = match class {
+                    InstrClass::FpuDivSqrt => t.fpu_div_sqrt,
+                    InstrClass::FpuLoadStore => t.fpu_load_store,
+                    _ => t.fpu,
+                };
+                Ok(retired(class, cycles, Flow::Plain))
             }
             // No Cortex-M core has a coprocessor other than the FPU (CP10/CP11).
             Instr::Coproc { .. } => Err(Fault::Usage(UsageCause::NoCoprocessor).into()),
