@@ -191,6 +191,18 @@ impl Machine {
         Some(end as u32)
     }
 
+    /// A system reset requested by the guest (AIRCR.SYSRESETREQ): core, exception state and
+    /// devices back to reset; memory, time and statistics go on.
+    fn system_reset(&mut self) {
+        self.bus.exc.reset();
+        for m in &mut self.bus.devices {
+            m.dev.reset();
+        }
+        self.bus.reschedule();
+        self.cpu = Cpu::default();
+        let _ = self.reset();
+    }
+
     /// Process stack peak: highest minus lowest PSP seen while PSP was active.
     pub fn psp_peak(&self) -> u64 {
         if self.stats.psp_low == u32::MAX {
@@ -284,6 +296,10 @@ impl Machine {
     }
 
     fn take_pending(&mut self) {
+        if self.bus.exc.reset_requested {
+            self.system_reset();
+            return;
+        }
         self.bus.exc.dirty = false;
         if let Some(n) = self.bus.exc.pending_to_take(&self.cpu) {
             self.enter(n);

@@ -1,0 +1,167 @@
+//! `thimble run`: inject inputs, run, dump outputs, print the report, check budgets, and map the
+//! stop to the exit status.
+
+use crate::budget::Budgets;
+use crate::cli::RunOptions;
+use crate::exit::{self, Failure};
+use sim_core::loader::SymbolKind;
+use sim_core::machine::{Machine, StopReason};
+use sim_core::report::Report;
+use std::path::Path;
+use std::time::Instant;
+
+fn split_pair<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str), Failure> {
+    s.split_once('=')
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| {
+            Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("{flag} {s}: expected SYMBOL=FILE"),
+            )
+        })
+}
+
+fn data_symbol(m: &Machine, flag: &str, name: &str) -> Result<(u32, u32), Failure> {
+    let sym = m.image.symbol(name).ok_or_else(|| {
+        Failure::new(
+            exit::BAD_ARGUMENT,
+            format!("{flag}: the ELF has no symbol '{name}'"),
+        )
+    })?;
+    if sym.kind == SymbolKind::Func {
+        return Err(Failure::new(
+            exit::BAD_ARGUMENT,
+            format!("{flag}: '{name}' is a function, not data"),
+        ));
+    }
+    if sym.size == 0 {
+        return Err(Failure::new(
+            exit::BAD_ARGUMENT,
+            format!("{flag}: symbol '{name}' has no size in the ELF"),
+        ));
+    }
+    Ok((sym.addr, sym.size))
+}
+
+/// Applies every `--load SYMBOL=FILE`.
+pub fn load_inputs(m: &mut Machine, opts: &RunOptions) -> Result<(), Failure> {
+    for spec in &opts.load {
+        let (name, file) = split_pair("--load", spec)?;
+        let (addr, size) = data_symbol(m, "--load", name)?;
+        let bytes = std::fs::read(file).map_err(|e| {
+            Failure::new(exit::NO_INPUT, format!("--load {file}: cannot read: {e}"))
+        })?;
+        if bytes.len() as u64 != u64::from(size) {
+            return Err(Failure::new(
+                exit::BAD_ARGUMENT,
+                format!(
+                    "--load {name}={file}: the file has {} bytes but {name} is {size} bytes",
+                    bytes.len()
+                ),
+            ));
+        }
+        m.bus.poke_bytes(addr, &bytes).map_err(|e| {
+            Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("--load {name}: symbol at 0x{addr:08x} is not in memory: {e}"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Applies every `--dump SYMBOL=FILE`.
+pub fn dump_outputs(m: &Machine, opts: &RunOptions) -> Result<(), Failure> {
+    for spec in &opts.dump {
+        let (name, file) = split_pair("--dump", spec)?;
+        let (addr, size) = data_symbol(m, "--dump", name)?;
+        let bytes = m.bus.peek_bytes(addr, size).ok_or_else(|| {
+            Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("--dump {name}: 0x{addr:08x}+{size} is not in memory"),
+            )
+        })?;
+        std::fs::write(file, bytes)
+            .map_err(|e| Failure::new(exit::OUTPUT, format!("--dump {file}: cannot write: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Validates the dump specs before the run, so that a typo does not cost a whole run.
+pub fn check_dumps(m: &Machine, opts: &RunOptions) -> Result<(), Failure> {
+    for spec in &opts.dump {
+        let (name, _) = split_pair("--dump", spec)?;
+        data_symbol(m, "--dump", name)?;
+    }
+    Ok(())
+}
+
+/// Runs a built machine with the options and returns the process exit status.
+pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
+    let budgets = Budgets::parse(&opts.budget)?;
+    load_inputs(&mut m, opts)?;
+    check_dumps(&m, opts)?;
+    let started = Instant::now();
+    let reason = match m.reset() {
+        Ok(()) => m.run(),
+        Err(r) => r,
+    };
+    let host = started.elapsed().as_secs_f64();
+    dump_outputs(&m, opts)?;
+    let report = Report::new(&m, &reason);
+    if !opts.quiet {
+        eprint!("{}", report.text(Some(host)));
+    }
+    if let Some(path) = &opts.json {
+        write_json(path, &report)?;
+    }
+    let exceeded = budgets.check(&report);
+    for line in &exceeded {
+        eprintln!("thimble: budget exceeded: {line}");
+    }
+    let code = match &reason {
+        StopReason::Exit(c) => *c,
+        StopReason::InstructionLimit(_) | StopReason::CycleLimit(_) => {
+            eprintln!(
+                "thimble: {program}: {}",
+                sim_core::report::stop_detail(&reason)
+            );
+            exit::LIMIT
+        }
+        StopReason::UnhandledFault(_) | StopReason::Lockup(_) => {
+            eprintln!(
+                "thimble: {program}: {}",
+                sim_core::report::stop_detail(&reason)
+            );
+            exit::GUEST_FAULT
+        }
+        StopReason::Deadlock { .. } => {
+            eprintln!(
+                "thimble: {program}: {}",
+                sim_core::report::stop_detail(&reason)
+            );
+            exit::DEADLOCK
+        }
+        StopReason::Breakpoint { .. } => {
+            eprintln!(
+                "thimble: {program}: {}",
+                sim_core::report::stop_detail(&reason)
+            );
+            exit::BREAKPOINT
+        }
+    };
+    if !exceeded.is_empty() && code == 0 {
+        return Ok(exit::BUDGET);
+    }
+    Ok(code)
+}
+
+fn write_json(path: &Path, report: &Report) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(report).expect("report serialises");
+    std::fs::write(path, text + "\n").map_err(|e| {
+        Failure::new(
+            exit::OUTPUT,
+            format!("--json {}: cannot write: {e}", path.display()),
+        )
+    })
+}

@@ -1,0 +1,135 @@
+//! Differential tests against QEMU, the oracle: the committed transcripts in firmware/expected
+//! are what QEMU prints today, and thimble's instruction count equals the number of
+//! instructions QEMU executes (counted independently from QEMU's per-instruction exec trace).
+//! Needs qemu-system-arm: run by `.ci/run` through `cargo test -- --ignored`.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn qemu_transcript(name: &str) -> String {
+    require_tool("qemu-system-arm");
+    let elf = prebuilt(name);
+    let out = Command::new("sh")
+        .arg(root().join("scripts/qemu-run.sh"))
+        .arg(&elf)
+        .output()
+        .expect("run qemu");
+    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+    s.push_str(&format!("exit={}\n", out.status.code().unwrap_or(-1)));
+    s
+}
+
+fn programs() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("firmware/expected"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".out").map(str::to_string))
+        .filter(|n| n.contains("-cortex-"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+#[ignore = "toolchain: needs qemu-system-arm; run by .ci/run"]
+fn qemu_prints_what_is_recorded_and_thimble_prints_the_same() {
+    let mut failures = Vec::new();
+    for name in programs() {
+        let q = qemu_transcript(&name);
+        let t = thimble_transcript(&name);
+        if q != expected(&name) {
+            failures.push(format!(
+                "{name}: firmware/expected is stale (rerun make -C firmware qemu-check)\n{}",
+                diff(&expected(&name), &q)
+            ));
+        }
+        if q != t {
+            failures.push(format!(
+                "{name}: thimble differs from QEMU\n{}",
+                diff(&q, &t)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Instructions QEMU executes, from `-singlestep -d exec,nochain` (one trace line per
+/// executed instruction when every translation block holds one instruction).
+fn qemu_instruction_count(name: &str) -> u64 {
+    require_tool("qemu-system-arm");
+    let (_, cpu) = split_name(name);
+    let machine = if cpu == "cortex-m4" {
+        "mps2-an386"
+    } else {
+        "mps2-an385"
+    };
+    let log = std::env::temp_dir().join(format!("thimble-qemu-{name}-{}.log", std::process::id()));
+    let status = Command::new("timeout")
+        .args([
+            "120",
+            "qemu-system-arm",
+            "-M",
+            machine,
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-serial",
+            "null",
+        ])
+        .args([
+            "-semihosting-config",
+            "enable=on,target=native",
+            "-singlestep",
+            "-d",
+            "exec,nochain",
+            "-D",
+        ])
+        .arg(&log)
+        .arg("-kernel")
+        .arg(prebuilt(name))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run qemu");
+    assert!(status.code().is_some(), "qemu killed");
+    let text = std::fs::read_to_string(&log).expect("qemu log");
+    let _ = std::fs::remove_file(&log);
+    text.lines().filter(|l| l.starts_with("Trace ")).count() as u64
+}
+
+fn thimble_instruction_count(name: &str) -> u64 {
+    let (_, cpu) = split_name(name);
+    let json =
+        std::env::temp_dir().join(format!("thimble-count-{name}-{}.json", std::process::id()));
+    let elf = prebuilt(name);
+    let mut args = vec!["run", s(&elf), "--quiet", "--json", s(&json)];
+    args.extend(board_args(cpu));
+    let out = thimble(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    v["instructions"].as_u64().expect("instructions in JSON")
+}
+
+#[test]
+#[ignore = "toolchain: needs qemu-system-arm; run by .ci/run"]
+fn int8_convolution_instruction_count_equals_qemus_on_m4_and_m0plus() {
+    for name in ["conv_int8-cortex-m4", "conv_int8-cortex-m0plus"] {
+        let q = qemu_instruction_count(name);
+        let t = thimble_instruction_count(name);
+        assert!(
+            q > 10_000,
+            "{name}: implausibly few instructions from QEMU: {q}"
+        );
+        assert_eq!(
+            t, q,
+            "{name}: thimble counted {t} instructions, QEMU executed {q}"
+        );
+    }
+}
