@@ -10,6 +10,7 @@ pub mod board;
 pub mod bus;
 pub mod console;
 pub mod cpu;
+pub mod debug;
 pub mod device;
 pub mod exception;
 pub mod isa;

@@ -1,9 +1,37 @@
 //! Run statistics gathered per retired instruction: counts and cycles per class, stack
-//! low-water marks per stack, sleep time, calls per function entry.
+//! low-water marks per stack, sleep time, calls per function entry, and a shadow call stack
+//! (from BL/BLX and returns) with cycles per function for debuggers and profiles.
 
 use crate::cpu::Cpu;
 use crate::isa::{Flow, InstrClass, Retired};
 use std::collections::HashMap;
+
+/// Deepest shadow call stack kept; deeper calls are counted but not tracked.
+pub const MAX_CALL_DEPTH: usize = 4096;
+
+/// A call in progress, tracked from a BL/BLX until the return to its return address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallFrame {
+    /// Address of the callee (the BL target).
+    pub func: u32,
+    /// Return address (LR after the call, Thumb bit cleared).
+    pub ret: u32,
+    /// SP right after the call.
+    pub sp: u32,
+    /// Cycle count right after the call.
+    pub entered: u64,
+    /// Cycles spent in completed calls made from this frame.
+    pub child_cycles: u64,
+}
+
+/// Cycles of completed calls of one function.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallCycles {
+    /// Cycles from call to return, callees included.
+    pub inclusive: u64,
+    /// Cycles from call to return, callees excluded.
+    pub exclusive: u64,
+}
 
 /// Counters of a run.
 #[derive(Debug, Clone)]
@@ -31,6 +59,10 @@ pub struct Stats {
     pub stack_floor: u32,
     /// The first time the stack ran below `stack_floor`: (next PC, SP).
     pub collision: Option<(u32, u32)>,
+    /// Shadow call stack, outermost first (see [`CallFrame`]).
+    pub call_stack: Vec<CallFrame>,
+    /// Cycles of completed calls per callee address.
+    pub call_cycles: HashMap<u32, CallCycles>,
 }
 
 impl Default for Stats {
@@ -47,6 +79,8 @@ impl Default for Stats {
             calls: HashMap::new(),
             stack_floor: 0,
             collision: None,
+            call_stack: Vec::new(),
+            call_cycles: HashMap::new(),
         }
     }
 }
@@ -81,14 +115,94 @@ impl Stats {
     }
 
     /// Accounts a call, return or exception return (after the instruction executed).
-    pub fn flow(&mut self, cpu: &Cpu, flow: Flow, _now: u64) {
-        if flow == Flow::Call {
-            *self.calls.entry(cpu.pc()).or_insert(0) += 1;
+    pub fn flow(&mut self, cpu: &Cpu, flow: Flow, now: u64) {
+        match flow {
+            Flow::Call => {
+                *self.calls.entry(cpu.pc()).or_insert(0) += 1;
+                if self.call_stack.len() < MAX_CALL_DEPTH {
+                    self.call_stack.push(CallFrame {
+                        func: cpu.pc(),
+                        ret: cpu.r[14] & !1,
+                        sp: cpu.r[13],
+                        entered: now,
+                        child_cycles: 0,
+                    });
+                }
+            }
+            Flow::Return => self.returned(cpu.pc() & !1, now),
+            _ => {}
+        }
+    }
+
+    /// Pops the frame returned to (and any frames a non-local exit skipped). A return to an
+    /// address no frame expects (a tail call's callee returning, code entered without BL)
+    /// leaves the stack alone.
+    fn returned(&mut self, to: u32, now: u64) {
+        let Some(i) = self.call_stack.iter().rposition(|f| f.ret == to) else {
+            return;
+        };
+        while self.call_stack.len() > i {
+            let Some(f) = self.call_stack.pop() else {
+                break;
+            };
+            let d = now.saturating_sub(f.entered);
+            let e = self.call_cycles.entry(f.func).or_default();
+            e.inclusive += d;
+            e.exclusive += d.saturating_sub(f.child_cycles);
+            if let Some(parent) = self.call_stack.last_mut() {
+                parent.child_cycles += d;
+            }
         }
     }
 
     /// Total cycles accounted to instructions (sleep excluded).
     pub fn instruction_cycles(&self) -> u64 {
         self.cycles_by_class.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(pc: u32, lr: u32) -> Cpu {
+        let mut c = Cpu::default();
+        c.r[15] = pc;
+        c.r[14] = lr | 1;
+        c
+    }
+
+    #[test]
+    fn calls_and_returns_give_inclusive_and_exclusive_cycles() {
+        let mut s = Stats::default();
+        s.flow(&at(0x100, 0x10), Flow::Call, 10); // main -> f
+        s.flow(&at(0x200, 0x110), Flow::Call, 20); // f -> g
+        assert_eq!(s.call_stack.len(), 2);
+        s.flow(&at(0x110, 0), Flow::Return, 50); // g returns after 30
+        s.flow(&at(0x10, 0), Flow::Return, 100); // f returns after 90
+        assert!(s.call_stack.is_empty());
+        assert_eq!(
+            s.call_cycles[&0x200],
+            CallCycles {
+                inclusive: 30,
+                exclusive: 30
+            }
+        );
+        assert_eq!(
+            s.call_cycles[&0x100],
+            CallCycles {
+                inclusive: 90,
+                exclusive: 60
+            }
+        );
+        assert_eq!(s.calls[&0x100], 1);
+    }
+
+    #[test]
+    fn return_to_unknown_address_keeps_the_stack() {
+        let mut s = Stats::default();
+        s.flow(&at(0x100, 0x10), Flow::Call, 0);
+        s.flow(&at(0x444, 0), Flow::Return, 5);
+        assert_eq!(s.call_stack.len(), 1);
     }
 }
