@@ -47,8 +47,13 @@ pub struct GdbTarget {
 }
 
 impl GdbTarget {
-    /// Wraps a (reset) machine; guest output goes on to the console as configured.
-    pub fn new(machine: Machine) -> GdbTarget {
+    /// Wraps a machine, resetting it first if it has not been (PC 0, nothing executed); a
+    /// failing reset shows to gdb as the stop reason. Guest output goes to the console as
+    /// configured.
+    pub fn new(mut machine: Machine) -> GdbTarget {
+        if machine.cpu.pc() == 0 && machine.stats.instructions == 0 {
+            let _ = machine.reset();
+        }
         let fpu = machine.board.fpu() != FpuKind::None;
         GdbTarget {
             machine,
