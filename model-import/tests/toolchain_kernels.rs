@@ -8,6 +8,8 @@
 //! symbol (a copy of the committed prebuilt ELF). Needs qemu-system-arm:
 //! fails when CI=true and it is missing, otherwise skips with a notice. The
 //! seed comes from the clock and is printed (NN_KERNEL_SEED reproduces).
+//! `NN_HARNESS_RUNNER=BIN` runs `BIN ELF BOARD` instead of QEMU, e.g. the
+//! simulator: `NN_HARNESS_RUNNER=target/release/examples/bench_loop`.
 
 use model_import::harness::{pack, parse_output, random_cases, Case, BLOB_BYTES, BLOB_SYMBOL};
 use std::path::PathBuf;
@@ -38,11 +40,19 @@ fn run_qemu(elf: &[u8], machine: &str, blob: &[u8]) -> String {
         std::process::id()
     ));
     std::fs::write(&path, &image).expect("write patched harness");
-    let out = Command::new("qemu-system-arm")
-        .args(["-M", machine, "-nographic", "-semihosting", "-kernel"])
-        .arg(&path)
-        .output()
-        .expect("qemu runs");
+    let out = match std::env::var("NN_HARNESS_RUNNER") {
+        // Any simulator taking `ELF BOARD` that serves semihosting output.
+        Ok(runner) => Command::new(runner)
+            .arg(&path)
+            .arg(machine)
+            .output()
+            .expect("runner runs"),
+        Err(_) => Command::new("qemu-system-arm")
+            .args(["-M", machine, "-nographic", "-semihosting", "-kernel"])
+            .arg(&path)
+            .output()
+            .expect("qemu runs"),
+    };
     let _ = std::fs::remove_file(&path);
     // QEMU sends semihosting output to stderr; accept either stream.
     format!(
@@ -54,11 +64,12 @@ fn run_qemu(elf: &[u8], machine: &str, blob: &[u8]) -> String {
 
 #[test]
 fn kernels_match_the_rust_reference_in_qemu() {
-    let present = Command::new("qemu-system-arm")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
+    let present = std::env::var("NN_HARNESS_RUNNER").is_ok()
+        || Command::new("qemu-system-arm")
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
     if !present {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("qemu-system-arm missing (required when CI=true)");
