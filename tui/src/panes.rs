@@ -361,17 +361,27 @@ fn row(name: &str, value: String) -> Line<'static> {
     ])
 }
 
-/// Counters: instructions, cycles, CPI, time at the board clock, energy and power.
+/// Counters: instructions, cycles, CPI, time at the board clock, energy and power (from the
+/// run report's power model; "—" for boards without power facts).
 pub fn draw_stats(app: &App, f: &mut Frame, area: Rect) {
     let m = &app.machine;
     let instr = m.stats.instructions;
     let cycles = m.bus.now;
+    let active = cycles.saturating_sub(m.stats.sleep_cycles);
     let cpi = if instr == 0 {
         "—".to_string()
     } else {
-        format!("{:.3}", cycles as f64 / instr as f64)
+        format!("{:.3}", active as f64 / instr as f64)
     };
     let secs = cycles as f64 / m.board.clock_hz as f64;
+    let r = report(app);
+    let uj = r
+        .energy_uj
+        .map_or_else(|| "—".into(), |e| format!("{e:.3} µJ"));
+    let mw = match r.avg_power_mw {
+        Some(p) if secs > 0.0 => format!("{p:.3} mW"),
+        _ => "—".into(),
+    };
     let lines = vec![
         row("instructions", instr.to_string()),
         row("cycles", cycles.to_string()),
@@ -380,9 +390,8 @@ pub fn draw_stats(app: &App, f: &mut Frame, area: Rect) {
             "time",
             format!("{} @ {} MHz", fmt_secs(secs), m.board.clock_hz as f64 / 1e6),
         ),
-        // The energy model lands with the timing/energy work; until then there is no number.
-        row("energy", "—".into()),
-        row("avg power", "—".into()),
+        row("energy", uj),
+        row("avg power", mw),
         row("exceptions", m.stats.exceptions.to_string()),
         row("sleep cycles", m.stats.sleep_cycles.to_string()),
     ];
@@ -390,6 +399,19 @@ pub fn draw_stats(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(block(&format!("Stats — {}", m.board.name))),
         area,
     );
+}
+
+/// The run report of the machine so far (its numbers feed the stats and memory panes, so
+/// they agree with `thimble run`).
+fn report(app: &App) -> sim_core::report::Report {
+    let m = &app.machine;
+    let reason = m
+        .stopped()
+        .cloned()
+        .unwrap_or(sim_core::machine::StopReason::InstructionLimit(
+            m.stats.instructions,
+        ));
+    sim_core::report::Report::new(m, &reason)
 }
 
 /// Seconds with a unit that keeps 3 significant digits.
@@ -416,31 +438,35 @@ fn gauge<'a>(label: &'a str, used: u64, limit: u64) -> Gauge<'a> {
         .label(format!("{label} {} / {}", bytes(used), bytes(limit)))
 }
 
-/// Flash, static SRAM and stack high-water against the board's limits.
+/// Flash, static SRAM, stack and heap high-water marks against the board's limits (the
+/// same numbers as the run report), and a stack/static-data collision when one happened.
 pub fn draw_gauges(app: &App, f: &mut Frame, area: Rect) {
+    let mem = report(app).memory;
     let fp = &app.footprint;
-    let st = &app.machine.stats;
     let b = block("Memory use");
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [g1, g2, g3, note] = Layout::vertical([
+    let [g1, g2, g3, g4, g5, note] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(inner);
-    f.render_widget(gauge("flash", fp.flash_used, fp.flash_size), g1);
-    f.render_widget(gauge("static SRAM", fp.static_sram, fp.sram_size), g2);
-    f.render_widget(gauge("stack", fp.stack_peak(st), fp.stack_room()), g3);
-    let total = fp.static_sram + fp.stack_peak(st);
-    f.render_widget(
-        Paragraph::new(vec![Line::from(Span::styled(
-            format!("SRAM peak {} / {}", bytes(total), bytes(fp.sram_size)),
-            Style::default().fg(DIM),
-        ))]),
-        note,
-    );
+    f.render_widget(gauge("flash", mem.flash_used, mem.flash_size), g1);
+    f.render_widget(gauge("static SRAM", mem.sram_static, mem.sram_size), g2);
+    f.render_widget(gauge("stack", mem.stack_peak, fp.stack_room()), g3);
+    f.render_widget(gauge("heap", mem.heap_peak, fp.stack_room()), g4);
+    f.render_widget(gauge("SRAM peak", mem.sram_peak, mem.sram_size), g5);
+    if let Some(c) = mem.collision {
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(c, Style::default().fg(GAUGE_HOT))))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            note,
+        );
+    }
 }
 
 /// Top functions by cycles (callees excluded).

@@ -131,7 +131,7 @@ fn stats_pane() {
 #[test]
 fn memory_gauges_pane() {
     let a = at_mix();
-    insta::assert_snapshot!(render(&a, 40, 6, panes::draw_gauges));
+    insta::assert_snapshot!(render(&a, 40, 8, panes::draw_gauges));
 }
 
 #[test]
@@ -237,4 +237,18 @@ fn keys_are_ignored_while_running_except_pause() {
     assert!(a.message.starts_with("paused at"), "{}", a.message);
     key(&mut a, 'q');
     assert!(a.quit);
+}
+
+#[test]
+fn stats_pane_shows_energy_and_power_on_a_board_with_power_facts() {
+    let mut a = App::new(common::demo_machine_on("nano33ble"), TuiOptions::default()).unwrap();
+    key(&mut a, 'c');
+    run_until_paused(&mut a);
+    let b = render(&a, 34, 10, panes::draw_stats);
+    let text = format!("{b}");
+    let energy = text.lines().find(|l| l.contains("energy")).unwrap();
+    let power = text.lines().find(|l| l.contains("avg power")).unwrap();
+    assert!(energy.contains(" µJ"), "{text}");
+    // nRF52840 at 64 MHz, 52 µA/MHz, 3.0 V: 9.984 mW while running.
+    assert!(power.contains("9.984 mW"), "{text}");
 }

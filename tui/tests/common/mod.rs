@@ -189,8 +189,13 @@ impl Semihost for TestHost {
 
 /// demo.elf on mps2-an386 with the stand-in ISA, reset.
 pub fn demo_machine() -> Machine {
+    demo_machine_on("mps2-an386")
+}
+
+/// demo.elf on a board with the stand-in ISA, reset.
+pub fn demo_machine_on(board: &str) -> Machine {
     let image = Image::from_file(&data_dir().join("demo.elf")).expect("demo.elf loads");
-    let board = Board::load("mps2-an386").expect("board");
+    let board = Board::load(board).expect("board");
     let mut m = Machine::new(board, image, Box::new(StandIn), Console::new(false)).expect("fits");
     m.semihost = Some(Box::new(TestHost));
     m.reset().expect("reset");
