@@ -180,18 +180,20 @@ impl Core {
     ) -> Result<Done, Trap> {
         cpu.r[15] = pc.wrapping_add(4);
         match self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it) {
-            Ok(d) if d.0 >> 40 == FLOW_EXC_RETURN => {
+            Ok(d) => {
+                let d = d.plus(bus.take_wait());
+                if d.plain() || d.0 >> 40 != FLOW_EXC_RETURN {
+                    return Ok(d);
+                }
                 // Exception return clears the local monitor; with SLEEPONEXIT the core sleeps
                 // instead of resuming thread code.
                 self.monitor = false;
-                let flow = if crate::exception::sleeps_on_exit(cpu, bus) {
-                    Flow::WaitForInterrupt
+                if crate::exception::sleeps_on_exit(cpu, bus) {
+                    Ok(retired(d.class(), d.cycles(), Flow::WaitForInterrupt))
                 } else {
-                    Flow::ExceptionReturn
-                };
-                Ok(retired(d.class(), d.cycles() + bus.take_wait(), flow))
+                    Ok(d)
+                }
             }
-            Ok(d) => Ok(d.plus(bus.take_wait())),
             Err(t) => {
                 bus.take_wait();
                 cpu.r[15] = pc;
@@ -775,8 +777,7 @@ impl Core {
             // Helper "dsp" provides crate::fp::execute; until then FP instructions are
             // UNDEFINED.
             Instr::Fp { op, .. } => {
-                // The FP executor reads a PC operand as the instruction address + 4 itself.
-                cpu.r[15] = pc;
+                // cpu.r[15] holds the instruction address + 4 here, as fp::execute expects.
                 let class = crate::fp::execute(&op, cpu, bus)?;
                 cpu.r[15] = next;
                 let cycles = match class {
