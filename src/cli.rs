@@ -39,7 +39,7 @@ pub struct BoardArgs {
 }
 
 /// Options of a run.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct RunOptions {
     /// Write the JSON report to this file.
     #[arg(long, value_name = "FILE")]
@@ -59,6 +59,9 @@ pub struct RunOptions {
     /// After the run, write a data symbol's bytes to a file.
     #[arg(long, value_name = "SYMBOL=FILE")]
     pub dump: Vec<String>,
+    /// Measure every call of this function: calls, cycles per call, latency and energy.
+    #[arg(long, value_name = "SYMBOL")]
+    pub roi: Vec<String>,
     /// Let semihosting open host files, only inside this directory.
     #[arg(long, value_name = "DIR")]
     pub semihosting_root: Option<PathBuf>,

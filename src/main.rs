@@ -32,6 +32,27 @@ fn boards() {
     }
 }
 
+/// The bundled demo: MLPerf Tiny keyword spotting (DS-CNN, int8) on the default board.
+const DEMO_ELF: &[u8] = include_bytes!("../firmware/prebuilt/kws-nano33ble.elf");
+
+fn demo(mut opts: cli::RunOptions) -> Result<i32, Failure> {
+    let program = "kws-nano33ble.elf (bundled demo)";
+    if opts.roi.is_empty() {
+        opts.roi.push("model_invoke".into());
+    }
+    let board = Board::load(sim_core::board::DEFAULT_BOARD)
+        .map_err(|e| Failure::new(exit::BAD_ARGUMENT, e.to_string()))?;
+    let image = Image::parse(DEMO_ELF.to_vec(), program).map_err(|e| exit::load_error(&e))?;
+    if !opts.quiet {
+        eprintln!(
+            "thimble demo: MLPerf Tiny keyword spotting (DS-CNN int8) on {} — `thimble run ELF` runs your own firmware",
+            board.description
+        );
+    }
+    let m = session::machine(board, image, &opts, true, program)?;
+    run::run(m, &opts, program)
+}
+
 fn real_main() -> Result<i32, Failure> {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -57,10 +78,8 @@ fn real_main() -> Result<i32, Failure> {
             let m = session::machine(board, image, &args.opts, true, &program)?;
             run::run(m, &args.opts, &program)
         }
-        Some(Command::Demo(_)) | None => Err(Failure::new(
-            exit::BAD_ARGUMENT,
-            "the bundled demo is not built yet; use `thimble run ELF`",
-        )),
+        Some(Command::Demo(args)) => demo(args.opts),
+        None => demo(cli::RunOptions::default()),
     }
 }
 

@@ -99,6 +99,10 @@ pub fn check_dumps(m: &Machine, opts: &RunOptions) -> Result<(), Failure> {
 /// Runs a built machine with the options and returns the process exit status.
 pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
     let budgets = Budgets::parse(&opts.budget)?;
+    for symbol in &opts.roi {
+        m.add_roi(symbol)
+            .map_err(|e| Failure::new(exit::BAD_ARGUMENT, e))?;
+    }
     load_inputs(&mut m, opts)?;
     check_dumps(&m, opts)?;
     let started = Instant::now();

@@ -295,7 +295,9 @@ impl Isa for Thumb {
                                 return RunExit::Sleep(r.flow);
                             }
                             Flow::Call | Flow::Return | Flow::ExceptionReturn => {
-                                stats.flow(cpu, r.flow, bus.now);
+                                if stats.flow(cpu, r.flow, bus.now) {
+                                    return RunExit::Event;
+                                }
                             }
                         }
                     }

@@ -41,9 +41,9 @@ pub struct Cpu {
     pub v: bool,
     /// Sticky saturation flag.
     pub q: bool,
-    /// GE[3:0] flags of the DSP extension.
+    /// GE\[3:0\] flags of the DSP extension.
     pub ge: u8,
-    /// ITSTATE (EPSR IT bits, IT[7:0]); 0 outside an IT block.
+    /// ITSTATE (EPSR IT bits, IT\[7:0\]); 0 outside an IT block.
     pub itstate: u8,
     /// EPSR.T; clearing it makes the next instruction an INVSTATE UsageFault.
     pub thumb: bool,
@@ -133,7 +133,7 @@ impl Cpu {
         }
     }
 
-    /// Writes MSP (bits [1:0] are forced to zero as the architecture requires).
+    /// Writes MSP (bits \[1:0\] are forced to zero as the architecture requires).
     pub fn set_msp(&mut self, v: u32) {
         let v = v & !3;
         if self.on_psp() {
@@ -143,7 +143,7 @@ impl Cpu {
         }
     }
 
-    /// Writes PSP (bits [1:0] forced to zero).
+    /// Writes PSP (bits \[1:0\] forced to zero).
     pub fn set_psp(&mut self, v: u32) {
         let v = v & !3;
         if self.on_psp() {

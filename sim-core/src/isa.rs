@@ -234,7 +234,9 @@ pub trait Isa {
                         }
                         Flow::Plain => {}
                         Flow::Call | Flow::Return | Flow::ExceptionReturn => {
-                            stats.flow(cpu, r.flow, bus.now);
+                            if stats.flow(cpu, r.flow, bus.now) {
+                                return RunExit::Event;
+                            }
                         }
                     }
                     if bus.now >= bus.next_event || bus.exc.dirty {

@@ -171,6 +171,7 @@ impl Machine {
         }
         self.initial_sp = self.cpu.msp();
         self.stats.stack_floor = self.static_end().unwrap_or(0);
+        self.stats.main_addr = self.image.symbol("main").map(|s| s.addr);
         Ok(())
     }
 
@@ -201,6 +202,24 @@ impl Machine {
         self.bus.reschedule();
         self.cpu = Cpu::default();
         let _ = self.reset();
+    }
+
+    /// Measures every call of the function `symbol` (`--roi`).
+    pub fn add_roi(&mut self, symbol: &str) -> Result<(), String> {
+        let sym = self
+            .image
+            .symbol(symbol)
+            .filter(|s| s.kind == crate::loader::SymbolKind::Func)
+            .ok_or_else(|| format!("--roi {symbol}: the ELF has no function '{symbol}'"))?;
+        let addr = sym.addr;
+        if !self.stats.roi.iter().any(|t| t.addr == addr) {
+            self.stats.roi.push(crate::stats::RoiTrack {
+                addr,
+                cycles: Vec::new(),
+                instructions: Vec::new(),
+            });
+        }
+        Ok(())
     }
 
     /// Process stack peak: highest minus lowest PSP seen while PSP was active.
@@ -275,10 +294,18 @@ impl Machine {
                 // Keep the batch small near the cycle limit so the overshoot stays small.
                 budget = budget.min((max - self.bus.now).max(1));
             }
-            match self
+            let entered_main = self.stats.main_entered;
+            let exit = self
                 .isa
-                .run(&mut self.cpu, &mut self.bus, &mut self.stats, budget)
-            {
+                .run(&mut self.cpu, &mut self.bus, &mut self.stats, budget);
+            if self.stats.main_entered && !entered_main {
+                // Per-object use counts what the program writes, not start-up's copy of .data
+                // and zeroing of .bss.
+                for r in &mut self.bus.map.regions {
+                    r.written.fill(0);
+                }
+            }
+            match exit {
                 RunExit::Budget | RunExit::Event => {}
                 RunExit::Sleep(flow) => self.sleep(flow),
                 RunExit::Trap(Trap::Fault(f)) => self.fault(f),

@@ -31,3 +31,12 @@ pub fn energy(m: &Machine) -> Option<Energy> {
         total_uj: active_uj + sleep_uj,
     })
 }
+
+/// Energy of one active cycle in µJ (run current at the board clock), or `None` without power
+/// facts.
+pub fn uj_per_active_cycle(board: &crate::board::Board) -> Option<f64> {
+    let p = board.power.as_ref()?;
+    let clock = board.clock_hz as f64;
+    let run_ua = p.run_ua_per_mhz * clock / 1e6 + p.static_ua;
+    Some(run_ua * p.supply_v / clock)
+}

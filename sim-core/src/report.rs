@@ -61,10 +61,33 @@ pub struct FunctionReport {
     pub name: String,
     /// Times called (BL/BLX).
     pub calls: u64,
-    /// Instructions executed inside it (self), when profiled.
+    /// Instructions executed inside it, callees excluded (completed calls).
     pub instructions: u64,
-    /// Cycles spent inside it (self), when profiled.
+    /// Cycles spent inside it, callees excluded (completed calls).
     pub cycles: u64,
+    /// Cycles from call to return, callees included (completed calls).
+    pub inclusive_cycles: u64,
+}
+
+/// Per-call figures of a region of interest.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoiReport {
+    /// Function name.
+    pub symbol: String,
+    /// Completed calls.
+    pub calls: u64,
+    /// Mean cycles per call (callees included).
+    pub cycles: f64,
+    /// Fewest cycles of a call.
+    pub cycles_min: u64,
+    /// Most cycles of a call.
+    pub cycles_max: u64,
+    /// Mean instructions per call.
+    pub instructions: f64,
+    /// Mean latency per call in ms at the board clock.
+    pub latency_ms: f64,
+    /// Energy per call in µJ (active energy of its cycles).
+    pub energy_uj: Option<f64>,
 }
 
 /// A fault the run took.
@@ -131,7 +154,7 @@ pub struct Report {
     /// Functions by calls.
     pub functions: Vec<FunctionReport>,
     /// Regions of interest (`--roi`).
-    pub roi: Vec<serde_json::Value>,
+    pub roi: Vec<RoiReport>,
     /// Faults taken.
     pub faults: Vec<FaultEntry>,
     /// Unmodelled device accesses.
@@ -217,7 +240,7 @@ impl Report {
                 .filter(|(_, n)| *n > 0)
                 .collect(),
             functions: functions(m),
-            roi: Vec::new(),
+            roi: roi(m),
             faults: m
                 .faults
                 .iter()
@@ -286,7 +309,7 @@ impl Report {
         let _ = writeln!(s, "stack peak    {}", bar(m.stack_peak, m.sram_size));
         let _ = writeln!(s, "sram peak     {}", bar(m.sram_peak, m.sram_size));
         let _ = writeln!(s, "heap peak     {}", bytes(m.heap_peak));
-        for o in &m.symbols {
+        for o in m.symbols.iter().filter(|o| o.region != "FLASH").take(8) {
             let _ = writeln!(
                 s,
                 "  {:<22} {} reserved, {} used ({})",
@@ -299,17 +322,33 @@ impl Report {
         if let Some(c) = &m.collision {
             let _ = writeln!(s, "COLLISION     {c}");
         }
-        if !self.functions.is_empty() {
+        for r in &self.roi {
+            let energy = r
+                .energy_uj
+                .map_or(String::new(), |e| format!(", {e:.2} µJ"));
             let _ = writeln!(
                 s,
-                "top calls     {}",
-                self.functions
-                    .iter()
-                    .take(5)
-                    .map(|f| format!("{} ×{}", f.name, f.calls))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "roi {:<9} {} calls, {:.0} cycles/call (min {}, max {}), {:.3} ms/call{energy}",
+                r.symbol, r.calls, r.cycles, r.cycles_min, r.cycles_max, r.latency_ms
             );
+        }
+        if !self.functions.is_empty() {
+            let _ = writeln!(s, "top functions (self cycles, calls):");
+            for f in self.functions.iter().take(8) {
+                let pct = if self.cycles > 0 {
+                    f.cycles as f64 * 100.0 / self.cycles as f64
+                } else {
+                    0.0
+                };
+                let _ = writeln!(
+                    s,
+                    "  {:<28} {:>14} {:5.1}%  ×{}",
+                    f.name,
+                    group(f.cycles),
+                    pct,
+                    f.calls
+                );
+            }
         }
         for f in &self.faults {
             let _ = writeln!(
@@ -476,14 +515,52 @@ fn functions(m: &Machine) -> Vec<FunctionReport> {
         .stats
         .calls
         .iter()
-        .map(|(addr, calls)| FunctionReport {
-            name: m.image.describe_addr(*addr),
-            calls: *calls,
-            instructions: 0,
-            cycles: 0,
+        .map(|(addr, calls)| {
+            let c = m.stats.call_cycles.get(addr).copied().unwrap_or_default();
+            FunctionReport {
+                name: m.image.describe_addr(*addr),
+                calls: *calls,
+                instructions: c.exclusive_instructions,
+                cycles: c.exclusive,
+                inclusive_cycles: c.inclusive,
+            }
         })
         .collect();
-    v.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.name.cmp(&b.name)));
+    v.sort_by(|a, b| {
+        b.cycles
+            .cmp(&a.cycles)
+            .then(b.calls.cmp(&a.calls))
+            .then(a.name.cmp(&b.name))
+    });
     v.truncate(32);
     v
+}
+
+fn roi(m: &Machine) -> Vec<RoiReport> {
+    let per_cycle = crate::power::uj_per_active_cycle(&m.board);
+    m.stats
+        .roi
+        .iter()
+        .map(|t| {
+            let calls = t.cycles.len() as u64;
+            let mean = |v: &[u64]| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().sum::<u64>() as f64 / v.len() as f64
+                }
+            };
+            let cycles = mean(&t.cycles);
+            RoiReport {
+                symbol: m.image.describe_addr(t.addr),
+                calls,
+                cycles,
+                cycles_min: t.cycles.iter().copied().min().unwrap_or(0),
+                cycles_max: t.cycles.iter().copied().max().unwrap_or(0),
+                instructions: mean(&t.instructions),
+                latency_ms: cycles / m.board.clock_hz as f64 * 1000.0,
+                energy_uj: per_cycle.map(|e| e * cycles),
+            }
+        })
+        .collect()
 }

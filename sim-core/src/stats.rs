@@ -22,6 +22,10 @@ pub struct CallFrame {
     pub entered: u64,
     /// Cycles spent in completed calls made from this frame.
     pub child_cycles: u64,
+    /// Instruction count right after the call.
+    pub entered_instructions: u64,
+    /// Instructions executed in completed calls made from this frame.
+    pub child_instructions: u64,
 }
 
 /// Cycles of completed calls of one function.
@@ -31,6 +35,19 @@ pub struct CallCycles {
     pub inclusive: u64,
     /// Cycles from call to return, callees excluded.
     pub exclusive: u64,
+    /// Instructions from call to return, callees excluded.
+    pub exclusive_instructions: u64,
+}
+
+/// Per-call figures of a region of interest (`--roi SYMBOL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoiTrack {
+    /// Function address.
+    pub addr: u32,
+    /// Cycles of each completed call, callees included.
+    pub cycles: Vec<u64>,
+    /// Instructions of each completed call, callees included.
+    pub instructions: Vec<u64>,
 }
 
 /// Counters of a run.
@@ -59,6 +76,12 @@ pub struct Stats {
     pub stack_floor: u32,
     /// The first time the stack ran below `stack_floor`: (next PC, SP).
     pub collision: Option<(u32, u32)>,
+    /// Address of `main`, when the program has one.
+    pub main_addr: Option<u32>,
+    /// Whether `main` has been called.
+    pub main_entered: bool,
+    /// Regions of interest: functions whose every call is measured.
+    pub roi: Vec<RoiTrack>,
     /// Shadow call stack, outermost first (see [`CallFrame`]).
     pub call_stack: Vec<CallFrame>,
     /// Cycles of completed calls per callee address.
@@ -79,6 +102,9 @@ impl Default for Stats {
             calls: HashMap::new(),
             stack_floor: 0,
             collision: None,
+            main_addr: None,
+            main_entered: false,
+            roi: Vec::new(),
             call_stack: Vec::new(),
             call_cycles: HashMap::new(),
         }
@@ -114,10 +140,17 @@ impl Stats {
         }
     }
 
-    /// Accounts a call, return or exception return (after the instruction executed).
-    pub fn flow(&mut self, cpu: &Cpu, flow: Flow, now: u64) {
+    /// Accounts a call, return or exception return (after the instruction executed). Returns
+    /// true when the machine must look before the next instruction (the call of `main`, where
+    /// start-up code ends and the program's own memory use begins).
+    pub fn flow(&mut self, cpu: &Cpu, flow: Flow, now: u64) -> bool {
+        let mut attention = false;
         match flow {
             Flow::Call => {
+                if !self.main_entered && self.main_addr == Some(cpu.pc()) {
+                    self.main_entered = true;
+                    attention = true;
+                }
                 *self.calls.entry(cpu.pc()).or_insert(0) += 1;
                 if self.call_stack.len() < MAX_CALL_DEPTH {
                     self.call_stack.push(CallFrame {
@@ -126,12 +159,15 @@ impl Stats {
                         sp: cpu.r[13],
                         entered: now,
                         child_cycles: 0,
+                        entered_instructions: self.instructions,
+                        child_instructions: 0,
                     });
                 }
             }
             Flow::Return => self.returned(cpu.pc() & !1, now),
             _ => {}
         }
+        attention
     }
 
     /// Pops the frame returned to (and any frames a non-local exit skipped). A return to an
@@ -146,11 +182,18 @@ impl Stats {
                 break;
             };
             let d = now.saturating_sub(f.entered);
+            let n = self.instructions.saturating_sub(f.entered_instructions);
             let e = self.call_cycles.entry(f.func).or_default();
             e.inclusive += d;
             e.exclusive += d.saturating_sub(f.child_cycles);
+            e.exclusive_instructions += n.saturating_sub(f.child_instructions);
             if let Some(parent) = self.call_stack.last_mut() {
                 parent.child_cycles += d;
+                parent.child_instructions += n;
+            }
+            if let Some(t) = self.roi.iter_mut().find(|t| t.addr == f.func) {
+                t.cycles.push(d);
+                t.instructions.push(n);
             }
         }
     }
@@ -185,14 +228,16 @@ mod tests {
             s.call_cycles[&0x200],
             CallCycles {
                 inclusive: 30,
-                exclusive: 30
+                exclusive: 30,
+                exclusive_instructions: 0
             }
         );
         assert_eq!(
             s.call_cycles[&0x100],
             CallCycles {
                 inclusive: 90,
-                exclusive: 60
+                exclusive: 60,
+                exclusive_instructions: 0
             }
         );
         assert_eq!(s.calls[&0x100], 1);
