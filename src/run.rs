@@ -66,6 +66,29 @@ pub fn load_inputs(m: &mut Machine, opts: &RunOptions) -> Result<(), Failure> {
                 format!("--load {name}: symbol at 0x{addr:08x} is not in memory: {e}"),
             )
         })?;
+        // A symbol in initialised data (.data) is copied from its load image
+        // (LMA, in flash) to its run address by the startup code: write the
+        // load image too, or that copy would overwrite the loaded bytes.
+        let lma = m
+            .image
+            .sections
+            .iter()
+            .find(|s| {
+                s.alloc
+                    && !s.nobits
+                    && s.load_addr != s.addr
+                    && addr >= s.addr
+                    && u64::from(addr - s.addr) + u64::from(size) <= s.size
+            })
+            .map(|s| s.load_addr + (addr - s.addr));
+        if let Some(lma) = lma {
+            m.bus.poke_bytes(lma, &bytes).map_err(|e| {
+                Failure::new(
+                    exit::BAD_ARGUMENT,
+                    format!("--load {name}: load image at 0x{lma:08x} is not in memory: {e}"),
+                )
+            })?;
+        }
     }
     Ok(())
 }
