@@ -22,6 +22,77 @@ pub enum Command {
     Boards,
     /// Run the bundled demo (keyword spotting on nano33ble).
     Demo(DemoArgs),
+    /// Step-debug an ELF in the terminal UI (`?` shows the keys).
+    Tui(DebugArgs),
+    /// Serve an ELF to gdb (gdb-multiarch: `target remote :PORT`), on 127.0.0.1 only.
+    Gdb(GdbArgs),
+    /// Disassemble the code of an ELF as the simulator decodes it.
+    Disasm(DisasmArgs),
+    /// TFLite models: `thimble model import MODEL.tflite` emits C for the int8 kernels.
+    Model {
+        /// What to do with a model.
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
+}
+
+/// `thimble model ...`.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Parse a .tflite flatbuffer and write model.c / model.h (weights in flash, a planned
+    /// static tensor arena, model_invoke()).
+    Import {
+        /// The .tflite file.
+        model: PathBuf,
+        /// Output directory (created).
+        #[arg(long, short, default_value = ".")]
+        out: PathBuf,
+        /// C name prefix / model name (default: the file stem).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// `thimble tui`.
+#[derive(Debug, Args)]
+pub struct DebugArgs {
+    /// The firmware ELF.
+    pub elf: PathBuf,
+    /// Board selection.
+    #[command(flatten)]
+    pub board: BoardArgs,
+    /// Let semihosting open host files, only inside this directory.
+    #[arg(long, value_name = "DIR")]
+    pub semihosting_root: Option<PathBuf>,
+}
+
+/// `thimble gdb`.
+#[derive(Debug, Args)]
+pub struct GdbArgs {
+    /// The firmware ELF.
+    pub elf: PathBuf,
+    /// Board selection.
+    #[command(flatten)]
+    pub board: BoardArgs,
+    /// TCP port on 127.0.0.1.
+    #[arg(long, default_value_t = 3333)]
+    pub port: u16,
+    /// Let semihosting open host files, only inside this directory.
+    #[arg(long, value_name = "DIR")]
+    pub semihosting_root: Option<PathBuf>,
+}
+
+/// `thimble disasm`.
+#[derive(Debug, Args)]
+pub struct DisasmArgs {
+    /// The firmware ELF.
+    pub elf: PathBuf,
+    /// Board selection (decides the architecture and FPU).
+    #[command(flatten)]
+    pub board: BoardArgs,
+    /// Only this function.
+    #[arg(long)]
+    pub symbol: Option<String>,
 }
 
 /// Which board and core.

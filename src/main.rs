@@ -6,6 +6,7 @@ mod cli;
 mod exit;
 mod run;
 mod session;
+mod tools;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -79,6 +80,12 @@ fn real_main() -> Result<i32, Failure> {
             run::run(m, &args.opts, &program)
         }
         Some(Command::Demo(args)) => demo(args.opts),
+        Some(Command::Tui(args)) => tools::tui(args),
+        Some(Command::Gdb(args)) => tools::gdb(args),
+        Some(Command::Disasm(args)) => tools::disasm(args),
+        Some(Command::Model {
+            command: cli::ModelCommand::Import { model, out, name },
+        }) => tools::model_import(&model, &out, name),
         None => demo(cli::RunOptions::default()),
     }
 }

@@ -158,3 +158,41 @@ fn load_size_mismatch_and_unknown_symbol_are_named() {
     let o = thimble(&["run", s(&elf), "--board", "mps2-an386", "--load", &spec]);
     assert_one_clear_line(&o, BAD_ARGUMENT, &["no symbol 'no_such_symbol'"]);
 }
+
+#[test]
+fn model_import_refuses_a_non_tflite_file_and_disasm_a_missing_function() {
+    let o = thimble(&[
+        "model",
+        "import",
+        "README.md",
+        "-o",
+        &std::env::temp_dir().display().to_string(),
+    ]);
+    assert_one_clear_line(&o, BAD_ELF, &["README.md", "tflite"]);
+    let o = thimble(&[
+        "disasm",
+        s(&prebuilt("hello-cortex-m4")),
+        "--symbol",
+        "no_such_fn",
+    ]);
+    assert_one_clear_line(&o, BAD_ARGUMENT, &["no function 'no_such_fn'"]);
+}
+
+#[test]
+fn disasm_prints_main_as_objdump_would() {
+    let o = thimble(&[
+        "disasm",
+        s(&prebuilt("conv_int8-cortex-m4")),
+        "--board",
+        "mps2-an386",
+        "--symbol",
+        "main",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("<main>:"), "{out}");
+    assert!(
+        out.contains("e92d 4ff0  push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}"),
+        "{out}"
+    );
+}

@@ -71,3 +71,44 @@ fn every_recorded_program_has_a_test() {
         "recorded in firmware/expected but not tested: {missing:?}"
     );
 }
+
+#[test]
+fn demo_reports_cycles_per_inference_arena_and_energy() {
+    let o = thimble(&["demo"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("model: kws") && out.contains("top: "), "{out}");
+    for needle in [
+        "nano33ble",
+        "roi model_invoke",
+        "cycles/call",
+        "ms/call",
+        "µJ",
+        "tensor_arena",
+        "of 256.0 KiB",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in report:\n{err}");
+    }
+}
+
+#[test]
+fn identical_runs_give_identical_reports() {
+    let run = || {
+        let json = std::env::temp_dir().join(format!(
+            "thimble-det-{}-{:?}.json",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let o = thimble(&["demo", "--quiet", "--json", s(&json)]);
+        assert_eq!(o.status.code(), Some(0));
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("host");
+        v
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a, b);
+    assert!(a["instructions"].as_u64().unwrap() > 1_000_000);
+    assert!(a["energy_uj"].as_f64().unwrap() > 0.0);
+}

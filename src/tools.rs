@@ -1,0 +1,158 @@
+//! The subcommands beside `run`: the terminal debugger, the gdb server, the disassembler and
+//! the model importer. Each composes a machine through `session` and hands it to its crate.
+
+use crate::cli::{BoardArgs, DebugArgs, DisasmArgs, GdbArgs, RunOptions};
+use crate::exit::{self, Failure};
+use crate::session;
+use sim_core::loader::{Image, SymbolKind};
+use sim_core::machine::Machine;
+use std::path::{Path, PathBuf};
+
+fn build(
+    elf: &Path,
+    board: &BoardArgs,
+    root: Option<PathBuf>,
+    echo: bool,
+) -> Result<Machine, Failure> {
+    let b = session::board(board)?;
+    let program = elf.display().to_string();
+    let image = Image::from_file(elf).map_err(|e| exit::load_error(&e))?;
+    let opts = RunOptions {
+        semihosting_root: root,
+        ..RunOptions::default()
+    };
+    session::machine(b, image, &opts, echo, &program)
+}
+
+/// `thimble tui ELF`.
+pub fn tui(args: DebugArgs) -> Result<i32, Failure> {
+    let machine = build(&args.elf, &args.board, args.semihosting_root.clone(), false)?;
+    let (elf, board, root) = (
+        args.elf.clone(),
+        args.board.clone(),
+        args.semihosting_root.clone(),
+    );
+    let opts = tui::TuiOptions {
+        source_dirs: args
+            .elf
+            .parent()
+            .map(|p| vec![p.to_path_buf()])
+            .unwrap_or_default(),
+        rebuild: Some(Box::new(move || {
+            build(&elf, &board, root.clone(), false).map_err(|f| f.message)
+        })),
+        ..tui::TuiOptions::default()
+    };
+    tui::run_tui(machine, opts).map_err(|e| Failure::new(exit::OUTPUT, format!("tui: {e}")))?;
+    Ok(exit::OK)
+}
+
+/// `thimble gdb ELF --port P`.
+pub fn gdb(args: GdbArgs) -> Result<i32, Failure> {
+    let machine = build(&args.elf, &args.board, args.semihosting_root.clone(), true)?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+    match gdb::serve(machine, addr) {
+        Ok(gdb::SessionEnd::Exited(code)) => Ok(i32::from(code)),
+        Ok(_) => Ok(exit::OK),
+        Err(e) => Err(Failure::new(
+            exit::BAD_ARGUMENT,
+            format!("gdb server on {addr}: {e}"),
+        )),
+    }
+}
+
+/// `thimble disasm ELF`.
+pub fn disasm(args: DisasmArgs) -> Result<i32, Failure> {
+    let board = session::board(&args.board)?;
+    let image = Image::from_file(&args.elf).map_err(|e| exit::load_error(&e))?;
+    let arch = board.core.arch();
+    let fpu = board.fpu();
+    let funcs: Vec<_> = image
+        .symbols
+        .iter()
+        .filter(|s| s.kind == SymbolKind::Func && s.size > 0)
+        .filter(|s| args.symbol.as_deref().is_none_or(|n| n == s.name))
+        .collect();
+    if let Some(n) = &args.symbol {
+        if funcs.is_empty() {
+            return Err(Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("disasm: the ELF has no function '{n}'"),
+            ));
+        }
+    }
+    let mut out = String::new();
+    for f in funcs {
+        out.push_str(&format!("\n{:08x} <{}>:\n", f.addr, f.name));
+        let mut addr = f.addr;
+        let end = f.addr + f.size;
+        while addr < end {
+            let Some(bytes) = load_bytes(&image, addr, 4.min(end - addr)) else {
+                break;
+            };
+            let hw1 = u16::from_le_bytes([bytes[0], bytes[1]]);
+            let (instr, len) = if isa_thumb::decode::is_32bit(hw1) && bytes.len() == 4 {
+                let hw2 = u16::from_le_bytes([bytes[2], bytes[3]]);
+                (isa_thumb::decode::decode_for(hw1, hw2, arch, fpu), 4)
+            } else {
+                (isa_thumb::decode::decode_for(hw1, 0, arch, fpu), 2)
+            };
+            // Halfwords as objdump prints them.
+            let hex = bytes[..len]
+                .chunks(2)
+                .map(|h| format!("{:04x}", u16::from_le_bytes([h[0], h[1]])))
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push_str(&format!(
+                "{addr:8x}:  {hex:<10} {}\n",
+                isa_thumb::disasm::disasm(&instr, addr)
+            ));
+            addr += len as u32;
+        }
+    }
+    print!("{out}");
+    Ok(exit::OK)
+}
+
+fn load_bytes(image: &Image, addr: u32, len: u32) -> Option<Vec<u8>> {
+    let seg = image.segments.iter().find(|s| {
+        addr >= s.paddr
+            && u64::from(addr) + u64::from(len) <= u64::from(s.paddr) + s.data.len() as u64
+    })?;
+    let off = (addr - seg.paddr) as usize;
+    Some(seg.data[off..off + len as usize].to_vec())
+}
+
+/// `thimble model import MODEL.tflite`.
+pub fn model_import(model: &Path, out: &Path, name: Option<String>) -> Result<i32, Failure> {
+    let bytes = std::fs::read(model).map_err(|e| {
+        Failure::new(
+            exit::NO_INPUT,
+            format!("{}: cannot read: {e}", model.display()),
+        )
+    })?;
+    let name = name.unwrap_or_else(|| {
+        model.file_stem().map_or_else(
+            || "model".into(),
+            |s| s.to_string_lossy().replace(['-', '.'], "_"),
+        )
+    });
+    let m = model_import::import(&bytes, &name)
+        .map_err(|e| Failure::new(exit::BAD_ELF, format!("{}: {e}", model.display())))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::new(exit::OUTPUT, format!("{}: {e}", out.display())))?;
+    for (file, text) in [("model.c", &m.c_source), ("model.h", &m.header)] {
+        let p = out.join(file);
+        std::fs::write(&p, text).map_err(|e| {
+            Failure::new(exit::OUTPUT, format!("{}: cannot write: {e}", p.display()))
+        })?;
+    }
+    eprintln!(
+        "{}: wrote {}/model.c and model.h: tensor arena {} bytes (planned), {} bytes of constants in flash",
+        model.display(),
+        out.display(),
+        m.arena_bytes,
+        m.const_bytes
+    );
+    Ok(exit::OK)
+}
