@@ -777,7 +777,8 @@ impl Core {
             // Helper "dsp" provides crate::fp::execute; until then FP instructions are
             // UNDEFINED.
             Instr::Fp { op, .. } => {
-                // cpu.r[15] holds the instruction address + 4 here, as fp::execute expects.
+                // fp::execute expects r15 = the instruction's address (its module doc, afa13ee).
+                cpu.r[15] = pc;
                 let class = crate::fp::execute(&op, cpu, bus)?;
                 cpu.r[15] = next;
                 let cycles = match class {
