@@ -96,9 +96,8 @@ fn loads_stores_push_pop() {
         run(&mut cpu, &mut bus, 0xed90, 0x2a02),
         Err(Fault::Usage(UsageCause::Unaligned))
     );
-    // PC-relative: vldr s0, [pc, #8] at 0x102 (r15 = its address + 4, the executor's
-    // convention) loads Align(0x106, 4) + 8.
-    cpu.r[15] = 0x0106;
+    // PC-relative: vldr s0, [pc, #8] at 0x102 (r15 = its address) loads Align(0x106, 4) + 8.
+    cpu.r[15] = 0x0102;
     bus.poke_bytes(0x10c, &0x4049_0fdbu32.to_le_bytes())
         .unwrap();
     // vldr s0, [pc, #8] = ed9f 0a02

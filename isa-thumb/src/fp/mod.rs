@@ -17,8 +17,8 @@
 //! [`execute`] calls [`crate::exception::fp_execute_check`] first (ExecuteFPCheck(): FPU
 //! present and CPACR CP10 access, else NOCP UsageFault; lazy-state preservation; CONTROL.FPCA
 //! and FPDSCR defaults), so the executor need not. It expects `cpu.r[15]` to hold the address of the
-//! instruction + 4, the PC an operand reads (the executor's convention during execution;
-//! PC-relative VLDR uses Align(r15, 4)); it never writes PC.
+//! instruction itself (the executor sets it so before the call; PC-relative VLDR uses
+//! Align(address + 4, 4)); it never writes PC.
 
 pub mod soft;
 
@@ -696,7 +696,7 @@ pub fn execute(i: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<InstrClass, 
             imm8,
         } => {
             let base = if rn == 15 {
-                cpu.r[15] & !3
+                cpu.r[15].wrapping_add(4) & !3
             } else {
                 cpu.r[usize::from(rn)]
             };
