@@ -30,7 +30,7 @@ struct Slot {
     len: u8,
 }
 
-type Page = Box<[Slot]>;
+type Page = Box<[Slot; SLOTS]>;
 
 const EMPTY: Instr = Instr::Undefined {
     enc: Enc::NONE16,
@@ -68,14 +68,17 @@ impl DecodeCache {
             self.pages.resize_with(pi + 1, || None);
         }
         let page = self.pages[pi].get_or_insert_with(|| {
-            vec![
+            let slots: Box<[Slot]> = vec![
                 Slot {
                     instr: EMPTY,
                     len: 0
                 };
                 SLOTS
             ]
-            .into_boxed_slice()
+            .into_boxed_slice();
+            slots
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("SLOTS slots"))
         });
         page[((pc >> 1) as usize) & (SLOTS - 1)] = Slot {
             instr,
@@ -285,7 +288,12 @@ impl Isa for Thumb {
         for _ in 0..budget {
             match self.step_inner(cpu, bus) {
                 Ok(d) => {
-                    let r = d.retired();
+                    let flow = if d.plain() { Flow::Plain } else { d.flow() };
+                    let r = Retired {
+                        class: d.class(),
+                        cycles: d.cycles(),
+                        flow,
+                    };
                     stats.retire(cpu, &r);
                     bus.now += u64::from(d.cycles());
                     if !d.plain() {

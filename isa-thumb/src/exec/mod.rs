@@ -774,8 +774,6 @@ impl Core {
                 cpu.r[15] = next;
                 Ok(retired(InstrClass::Dsp, t.dsp, Flow::Plain))
             }
-            // Helper "dsp" provides crate::fp::execute; until then FP instructions are
-            // UNDEFINED.
             Instr::Fp { op, .. } => {
                 // fp::execute expects r15 = the instruction's address (its module doc, afa13ee).
                 cpu.r[15] = pc;
