@@ -136,6 +136,15 @@ pub struct RunOptions {
     /// Let semihosting open host files, only inside this directory.
     #[arg(long, value_name = "DIR")]
     pub semihosting_root: Option<PathBuf>,
+    /// Write folded call stacks with self cycles (flamegraph input) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub profile_out: Option<PathBuf>,
+    /// Duty cycle for the battery estimate: the run repeats every SECONDS, sleeping between.
+    #[arg(long, value_name = "SECONDS", requires = "battery")]
+    pub duty: Option<f64>,
+    /// Battery capacity in mAh for the battery-life estimate (with --duty).
+    #[arg(long, value_name = "MAH", requires = "duty")]
+    pub battery: Option<f64>,
     /// Do not print the report on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -128,6 +128,17 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     }
     load_inputs(&mut m, opts)?;
     check_dumps(&m, opts)?;
+    if opts.profile_out.is_some() {
+        m.stats.folded = Some(Default::default());
+    }
+    if let (Some(period), Some(mah)) = (opts.duty, opts.battery) {
+        if !(period > 0.0 && period.is_finite() && mah > 0.0 && mah.is_finite()) {
+            return Err(Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("--duty {period} --battery {mah}: both must be positive numbers"),
+            ));
+        }
+    }
     let started = Instant::now();
     let reason = match m.reset() {
         Ok(()) => m.run(),
@@ -141,6 +152,23 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     }
     if let Some(path) = &opts.json {
         write_json(path, &report)?;
+    }
+    if let Some(path) = &opts.profile_out {
+        std::fs::write(path, sim_core::report::folded_stacks(&m)).map_err(|e| {
+            Failure::new(
+                exit::OUTPUT,
+                format!("--profile-out {}: cannot write: {e}", path.display()),
+            )
+        })?;
+    }
+    if let (Some(period), Some(mah)) = (opts.duty, opts.battery) {
+        match sim_core::report::battery_life(&report, &m, period, mah) {
+            Some((ua, hours)) => eprintln!(
+                "battery       run every {period} s: average {ua:.1} µA, {hours:.0} h ({:.1} days) on {mah} mAh",
+                hours / 24.0
+            ),
+            None => eprintln!("battery       board {} has no power facts", m.board.name),
+        }
     }
     let exceeded = budgets.check(&report);
     for line in &exceeded {

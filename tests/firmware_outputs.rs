@@ -112,3 +112,30 @@ fn identical_runs_give_identical_reports() {
     assert!(a["instructions"].as_u64().unwrap() > 1_000_000);
     assert!(a["energy_uj"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn profile_out_writes_folded_stacks_and_duty_gives_battery_life() {
+    let f = std::env::temp_dir().join(format!("thimble-folded-{}.txt", std::process::id()));
+    let o = thimble(&[
+        "demo",
+        "--profile-out",
+        s(&f),
+        "--duty",
+        "1",
+        "--battery",
+        "220",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("battery       run every 1 s") && err.contains("on 220 mAh"),
+        "{err}"
+    );
+    let folded = std::fs::read_to_string(&f).unwrap();
+    let conv = folded
+        .lines()
+        .find(|l| l.starts_with("main;model_invoke;nn_conv2d_s8 "))
+        .unwrap_or_else(|| panic!("no conv line in:\n{folded}"));
+    let cycles: u64 = conv.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(cycles > 1_000_000, "{conv}");
+}

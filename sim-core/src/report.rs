@@ -564,3 +564,38 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
         })
         .collect()
 }
+
+/// Folded stacks ("main;conv;memcpy 1234" per line, sorted) of the self cycles of completed
+/// calls, for flamegraph tools.
+pub fn folded_stacks(m: &Machine) -> String {
+    let Some(folded) = &m.stats.folded else {
+        return String::new();
+    };
+    let mut lines: Vec<String> = folded
+        .iter()
+        .map(|(path, cycles)| {
+            let names: Vec<String> = path.iter().map(|a| m.image.describe_addr(*a)).collect();
+            format!("{} {cycles}", names.join(";"))
+        })
+        .collect();
+    lines.sort();
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Battery life for a duty cycle: the run repeats every `period_s` seconds and the core sleeps
+/// in between; returns (average current in µA, hours on `battery_mah`).
+pub fn battery_life(
+    r: &Report,
+    m: &Machine,
+    period_s: f64,
+    battery_mah: f64,
+) -> Option<(f64, f64)> {
+    let p = m.board.power.as_ref()?;
+    let energy_uj = r.energy_uj?;
+    let sleep_s = (period_s - r.seconds).max(0.0);
+    let charge_uc = energy_uj / p.supply_v + p.sleep_ua * sleep_s;
+    let avg_ua = charge_uc / period_s.max(r.seconds);
+    Some((avg_ua, battery_mah * 1000.0 / avg_ua))
+}

@@ -82,6 +82,9 @@ pub struct Stats {
     pub main_entered: bool,
     /// Regions of interest: functions whose every call is measured.
     pub roi: Vec<RoiTrack>,
+    /// Self cycles per call path (outermost first), when folded stacks are wanted
+    /// (`--profile-out`); `None` keeps returns allocation-free.
+    pub folded: Option<HashMap<Vec<u32>, u64>>,
     /// Shadow call stack, outermost first (see [`CallFrame`]).
     pub call_stack: Vec<CallFrame>,
     /// Cycles of completed calls per callee address.
@@ -105,6 +108,7 @@ impl Default for Stats {
             main_addr: None,
             main_entered: false,
             roi: Vec::new(),
+            folded: None,
             call_stack: Vec::new(),
             call_cycles: HashMap::new(),
         }
@@ -190,6 +194,11 @@ impl Stats {
             if let Some(parent) = self.call_stack.last_mut() {
                 parent.child_cycles += d;
                 parent.child_instructions += n;
+            }
+            if let Some(folded) = &mut self.folded {
+                let mut path: Vec<u32> = self.call_stack.iter().map(|c| c.func).collect();
+                path.push(f.func);
+                *folded.entry(path).or_insert(0) += d.saturating_sub(f.child_cycles);
             }
             if let Some(t) = self.roi.iter_mut().find(|t| t.addr == f.func) {
                 t.cycles.push(d);
