@@ -26,6 +26,7 @@ fn machine(elf: &Path) -> Machine {
 }
 
 #[test]
+#[ignore = "toolchain: needs gdb-multiarch; run by .ci/run"]
 fn gdb_multiarch_breaks_at_main_reads_registers_and_memory_steps_and_detaches() {
     let have = Command::new("gdb-multiarch")
         .arg("--version")

@@ -37,6 +37,7 @@ fn require(tool: &str, present: bool) -> bool {
 }
 
 #[test]
+#[ignore = "toolchain: needs arm-none-eabi-gcc, qemu-system-arm and python tflite-micro; run by .ci/run"]
 fn prebuilt_elfs_match_a_fresh_build() {
     if !require(
         "arm-none-eabi-gcc",
@@ -93,6 +94,7 @@ fn prebuilt_elfs_match_a_fresh_build() {
 }
 
 #[test]
+#[ignore = "toolchain: needs arm-none-eabi-gcc, qemu-system-arm and python tflite-micro; run by .ci/run"]
 fn models_bit_exact_against_tflite_micro_in_qemu() {
     if !require("qemu-system-arm", works("qemu-system-arm", &["--version"]))
         || !require(
