@@ -11,6 +11,7 @@
 //! cannot see, and firmware rarely runs hot loops from SRAM; correctness wins there.
 
 use crate::alu;
+use crate::exec::fast::{self, Fast};
 use crate::exec::mem::{execute_never, fetch_fault};
 use crate::exec::Done;
 use crate::instr::{Enc, Instr, UndefReason};
@@ -23,10 +24,11 @@ use sim_core::{Bus, CoreProfile, Cpu, Isa, Retired, Trap};
 const PAGE_SHIFT: u32 = 12;
 const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 
-/// One decoded instruction (`len` 0 = not decoded yet).
+/// One decoded instruction (`len` 0 = not decoded yet) with its fast form.
 #[derive(Clone, Copy)]
 struct Slot {
     instr: Instr,
+    fast: Fast,
     len: u8,
 }
 
@@ -71,6 +73,7 @@ impl DecodeCache {
             let slots: Box<[Slot]> = vec![
                 Slot {
                     instr: EMPTY,
+                    fast: Fast::Generic,
                     len: 0
                 };
                 SLOTS
@@ -82,6 +85,7 @@ impl DecodeCache {
         });
         page[((pc >> 1) as usize) & (SLOTS - 1)] = Slot {
             instr,
+            fast: fast::lower(&instr, pc),
             len: len as u8,
         };
     }
@@ -89,6 +93,7 @@ impl DecodeCache {
 
 /// The executor's state apart from the decode cache (so that a cached instruction can be
 /// executed by reference while the cache is borrowed).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Core {
     pub(crate) arch: Arch,
     pub(crate) fpu: FpuKind,
@@ -113,12 +118,7 @@ impl Thumb {
         Thumb {
             profile,
             fpu,
-            core: Core {
-                arch: profile.arch(),
-                fpu,
-                timing: Timing::for_profile(profile),
-                monitor: false,
-            },
+            core: Core::new(profile, fpu),
             cache: DecodeCache::new(),
         }
     }
@@ -194,6 +194,16 @@ impl Thumb {
             return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
         }
         if let Some(slot) = self.cache.get(pc) {
+            if cpu.itstate == 0 {
+                return self.core.execute_fast(
+                    cpu,
+                    bus,
+                    &slot.fast,
+                    &slot.instr,
+                    pc,
+                    u32::from(slot.len),
+                );
+            }
             return self
                 .core
                 .run_instr(cpu, bus, &slot.instr, pc, u32::from(slot.len));
@@ -220,6 +230,16 @@ impl Thumb {
 }
 
 impl Core {
+    /// The executor state of `profile` with `fpu`, just out of reset.
+    pub(crate) fn new(profile: CoreProfile, fpu: FpuKind) -> Core {
+        Core {
+            arch: profile.arch(),
+            fpu,
+            timing: Timing::for_profile(profile),
+            monitor: false,
+        }
+    }
+
     /// Executes `instr` fetched at `pc` with length `len`, applying ITSTATE.
     #[inline(always)]
     fn run_instr(

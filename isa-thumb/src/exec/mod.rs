@@ -6,6 +6,7 @@
 //! as); afterwards it holds the next instruction's address. A trapping instruction leaves PC at
 //! its own address (precise faults, BKPT) and the caller restores ITSTATE.
 
+pub(crate) mod fast;
 pub mod mem;
 pub mod ops;
 pub mod sys;

@@ -1,0 +1,870 @@
+//! Fast forms of the hottest instructions: when the decode cache stores an instruction it also
+//! lowers it to a [`Fast`] form when the instruction is one of the common shapes of compiled
+//! loops (data processing without PC/SP, single loads and stores, branches, MLA/MUL). A fast
+//! form is the same instruction with every decode-time choice already made (operand kind,
+//! operation, flag setting, literal address, branch target), so executing it is one dispatch
+//! instead of the nested matches of the generic executor.
+//!
+//! Contract: outside an IT block, executing a fast form leaves the CPU, the bus and the core in
+//! exactly the state the generic executor (`Core::execute`) leaves them, and returns the same
+//! [`Done`] or [`Trap`] — cycles, class and flow included. The property test
+//! `fast_forms_equal_the_generic_executor` in this file checks that on random instructions and
+//! states; a change of the generic executor's semantics or cycle costs must be mirrored here.
+//! Inside an IT block the generic executor always runs (conditions and flag suppression).
+
+use super::mem::{self, Align};
+use super::{retired, Done};
+use crate::alu::{add_with_carry, shift_c};
+use crate::instr::{Cond, DpOp, Instr, MemSize, Offset, Operand2, ShiftType};
+use crate::thumb::Core;
+use sim_core::isa::{Flow, InstrClass};
+use sim_core::{Bus, Cpu, Trap};
+
+/// An instruction lowered for the fast path (see the module documentation). Registers are
+/// never 13 or 15 unless said so; `Generic` means "run the generic executor".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fast {
+    /// No fast form.
+    Generic,
+    /// rd = rn + imm (SUB folded as the negated immediate), flags unchanged.
+    AddImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = imm - rn, flags unchanged.
+    RsbImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = rn & imm (BIC folded as the inverted immediate), flags unchanged.
+    AndImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = rn | imm, flags unchanged.
+    OrrImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = rn ^ imm, flags unchanged.
+    EorImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = imm (MVN folded), flags unchanged.
+    MovImm { rd: u8, imm: u32 },
+    /// rd = imm; N and Z set from it, C and V unchanged (MOVS without a rotated immediate).
+    MovsImm { rd: u8, imm: u32 },
+    /// rd = rn + rm, flags unchanged.
+    AddReg { rd: u8, rn: u8, rm: u8 },
+    /// rd = rn - rm, flags unchanged.
+    SubReg { rd: u8, rn: u8, rm: u8 },
+    /// rd = rm, flags unchanged.
+    MovReg { rd: u8, rm: u8 },
+    /// rd = rn OP (rm SHIFT amount), flags unchanged (logical and arithmetic ops).
+    ShiftedReg {
+        op: DpOp,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        shift: ShiftType,
+        amount: u8,
+    },
+    /// rd = rn + imm with NZCV (rd = 16: compare only, CMN).
+    AddsImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = rn - imm with NZCV (rd = 16: compare only, CMP).
+    SubsImm { rd: u8, rn: u8, imm: u32 },
+    /// rd = rn + rm with NZCV (rd = 16: CMN).
+    AddsReg { rd: u8, rn: u8, rm: u8 },
+    /// rd = rn - rm with NZCV (rd = 16: CMP).
+    SubsReg { rd: u8, rn: u8, rm: u8 },
+    /// B: unconditional, to a resolved target.
+    B { target: u32 },
+    /// B<cond>: to a resolved target when `cond` passes.
+    BCond { cond: u8, target: u32 },
+    /// LDR rt, \[rn, #imm\] (any size; `signed` sign-extends).
+    LoadImm {
+        size: MemSize,
+        signed: bool,
+        rt: u8,
+        rn: u8,
+        imm: u32,
+    },
+    /// LDR rt, \[rn, rm, LSL #shift\].
+    LoadReg {
+        size: MemSize,
+        signed: bool,
+        rt: u8,
+        rn: u8,
+        rm: u8,
+        shift: u8,
+    },
+    /// LDR rt, \[rn, #off\]! or \[rn\], #off (word, byte; `index` = pre-indexed).
+    LoadWb {
+        size: MemSize,
+        rt: u8,
+        rn: u8,
+        off: u32,
+        index: bool,
+    },
+    /// LDR rt, =literal: the address resolved at decode time.
+    LoadLit { rt: u8, addr: u32 },
+    /// STR rt, \[rn, #imm\].
+    StoreImm {
+        size: MemSize,
+        rt: u8,
+        rn: u8,
+        imm: u32,
+    },
+    /// STR rt, \[rn, rm, LSL #shift\].
+    StoreReg {
+        size: MemSize,
+        rt: u8,
+        rn: u8,
+        rm: u8,
+        shift: u8,
+    },
+    /// STR rt, \[rn, #off\]! or \[rn\], #off.
+    StoreWb {
+        size: MemSize,
+        rt: u8,
+        rn: u8,
+        off: u32,
+        index: bool,
+    },
+    /// rd = ra + rn * rm (MLA) or ra - rn * rm (MLS).
+    Mla {
+        sub: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        ra: u8,
+    },
+    /// rd = rn * rm, flags unchanged.
+    Mul { rd: u8, rn: u8, rm: u8 },
+}
+
+/// A register a fast form may write as a plain value (not SP, whose bits 1:0 are forced to
+/// zero, and not PC).
+fn plain(r: u8) -> bool {
+    r < 13 || r == 14
+}
+
+/// A register a fast form may read as a plain value (not PC, which reads as address + 4).
+fn readable(r: u8) -> bool {
+    r < 15
+}
+
+/// The immediate value of an operand that is an immediate whose carry-out does not matter.
+fn imm_value(op2: Operand2) -> Option<u32> {
+    match op2 {
+        Operand2::Imm { value, .. } => Some(value),
+        _ => None,
+    }
+}
+
+/// The register of an unshifted register operand.
+fn reg_value(op2: Operand2) -> Option<u8> {
+    match op2 {
+        Operand2::Reg {
+            rm,
+            shift: ShiftType::Lsl,
+            amount: 0,
+        } if readable(rm) => Some(rm),
+        _ => None,
+    }
+}
+
+/// Lowers `instr` (at `pc`) to its fast form, or [`Fast::Generic`].
+pub(crate) fn lower(instr: &Instr, pc: u32) -> Fast {
+    lower_inner(instr, pc).unwrap_or(Fast::Generic)
+}
+
+fn lower_inner(instr: &Instr, pc: u32) -> Option<Fast> {
+    Some(match *instr {
+        Instr::DataProc {
+            op, s, rd, rn, op2, ..
+        } => lower_dp(op, s, rd, rn, op2)?,
+        Instr::B { cond, offset, .. } => {
+            let target = pc.wrapping_add(4).wrapping_add(offset as u32);
+            if cond == Cond::Al {
+                Fast::B { target }
+            } else {
+                Fast::BCond {
+                    cond: cond as u8,
+                    target,
+                }
+            }
+        }
+        Instr::Load {
+            size,
+            signed,
+            rt,
+            addr: am,
+            ..
+        } => {
+            if !plain(rt) {
+                return None;
+            }
+            match am.offset {
+                Offset::Imm(i) if am.rn == 15 => {
+                    if am.wback || !am.index {
+                        return None;
+                    }
+                    let base = pc.wrapping_add(4) & !3;
+                    let addr = if am.add {
+                        base.wrapping_add(u32::from(i))
+                    } else {
+                        base.wrapping_sub(u32::from(i))
+                    };
+                    if size != MemSize::Word {
+                        return None;
+                    }
+                    Fast::LoadLit { rt, addr }
+                }
+                _ if !readable(am.rn) => return None,
+                Offset::Imm(i) if am.index && !am.wback => Fast::LoadImm {
+                    size,
+                    signed,
+                    rt,
+                    rn: am.rn,
+                    imm: if am.add {
+                        u32::from(i)
+                    } else {
+                        u32::from(i).wrapping_neg()
+                    },
+                },
+                Offset::Imm(i) if am.wback && rt != am.rn && !signed && size != MemSize::Half => {
+                    Fast::LoadWb {
+                        size,
+                        rt,
+                        rn: am.rn,
+                        off: if am.add {
+                            u32::from(i)
+                        } else {
+                            u32::from(i).wrapping_neg()
+                        },
+                        index: am.index,
+                    }
+                }
+                Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
+                    Fast::LoadReg {
+                        size,
+                        signed,
+                        rt,
+                        rn: am.rn,
+                        rm,
+                        shift,
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Instr::Store {
+            size, rt, addr: am, ..
+        } => {
+            if !readable(rt) || !readable(am.rn) {
+                return None;
+            }
+            match am.offset {
+                Offset::Imm(i) if am.index && !am.wback => Fast::StoreImm {
+                    size,
+                    rt,
+                    rn: am.rn,
+                    imm: if am.add {
+                        u32::from(i)
+                    } else {
+                        u32::from(i).wrapping_neg()
+                    },
+                },
+                Offset::Imm(i) if am.wback && rt != am.rn && size != MemSize::Half => {
+                    Fast::StoreWb {
+                        size,
+                        rt,
+                        rn: am.rn,
+                        off: if am.add {
+                            u32::from(i)
+                        } else {
+                            u32::from(i).wrapping_neg()
+                        },
+                        index: am.index,
+                    }
+                }
+                Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
+                    Fast::StoreReg {
+                        size,
+                        rt,
+                        rn: am.rn,
+                        rm,
+                        shift,
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Instr::Mla {
+            sub,
+            rd,
+            rn,
+            rm,
+            ra,
+            ..
+        } if plain(rd) && readable(rn) && readable(rm) && readable(ra) => Fast::Mla {
+            sub,
+            rd,
+            rn,
+            rm,
+            ra,
+        },
+        Instr::Mul {
+            s: false,
+            rd,
+            rn,
+            rm,
+            ..
+        } if plain(rd) && readable(rn) && readable(rm) => Fast::Mul { rd, rn, rm },
+        _ => return None,
+    })
+}
+
+fn lower_dp(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
+    // Compares write no register; MOV/MVN read no rn.
+    let rd_ok = op.is_compare() || plain(rd);
+    let rn_ok = matches!(op, DpOp::Mov | DpOp::Mvn) || readable(rn);
+    if !rd_ok || !rn_ok {
+        return None;
+    }
+    if !s && !op.is_compare() {
+        if let Some(imm) = imm_value(op2) {
+            return Some(match op {
+                DpOp::Add => Fast::AddImm { rd, rn, imm },
+                DpOp::Sub => Fast::AddImm {
+                    rd,
+                    rn,
+                    imm: imm.wrapping_neg(),
+                },
+                DpOp::Rsb => Fast::RsbImm { rd, rn, imm },
+                DpOp::And => Fast::AndImm { rd, rn, imm },
+                DpOp::Bic => Fast::AndImm { rd, rn, imm: !imm },
+                DpOp::Orr => Fast::OrrImm { rd, rn, imm },
+                DpOp::Orn => Fast::OrrImm { rd, rn, imm: !imm },
+                DpOp::Eor => Fast::EorImm { rd, rn, imm },
+                DpOp::Mov => Fast::MovImm { rd, imm },
+                DpOp::Mvn => Fast::MovImm { rd, imm: !imm },
+                _ => return None,
+            });
+        }
+        if let Some(rm) = reg_value(op2) {
+            match op {
+                DpOp::Add => return Some(Fast::AddReg { rd, rn, rm }),
+                DpOp::Sub => return Some(Fast::SubReg { rd, rn, rm }),
+                DpOp::Mov => return Some(Fast::MovReg { rd, rm }),
+                _ => {}
+            }
+        }
+        if let Operand2::Reg { rm, shift, amount } = op2 {
+            let simple_op = matches!(
+                op,
+                DpOp::Add
+                    | DpOp::Sub
+                    | DpOp::Rsb
+                    | DpOp::And
+                    | DpOp::Bic
+                    | DpOp::Orr
+                    | DpOp::Orn
+                    | DpOp::Eor
+                    | DpOp::Mov
+                    | DpOp::Mvn
+            );
+            if simple_op && readable(rm) && shift != ShiftType::Rrx {
+                return Some(Fast::ShiftedReg {
+                    op,
+                    rd,
+                    rn,
+                    rm,
+                    shift,
+                    amount,
+                });
+            }
+        }
+        return None;
+    }
+    // Flag setting (the 16-bit forms have s = true outside IT; the fast path runs outside IT
+    // only, so s is what the instruction does).
+    let rd_cmp = if op.is_compare() { 16 } else { rd };
+    if let Some(imm) = imm_value(op2) {
+        return match op {
+            DpOp::Add | DpOp::Cmn => Some(Fast::AddsImm {
+                rd: rd_cmp,
+                rn,
+                imm,
+            }),
+            DpOp::Sub | DpOp::Cmp => Some(Fast::SubsImm {
+                rd: rd_cmp,
+                rn,
+                imm,
+            }),
+            DpOp::Mov => match op2 {
+                Operand2::Imm { carry: None, .. } => Some(Fast::MovsImm { rd, imm }),
+                _ => None,
+            },
+            _ => None,
+        };
+    }
+    if let Some(rm) = reg_value(op2) {
+        return match op {
+            DpOp::Add | DpOp::Cmn => Some(Fast::AddsReg { rd: rd_cmp, rn, rm }),
+            DpOp::Sub | DpOp::Cmp => Some(Fast::SubsReg { rd: rd_cmp, rn, rm }),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Condition masks: bit `nzcv` of `COND_PASS[cond]` says whether `cond` passes with those
+/// flags (ARMv7-M A7.3, Table A7-1; 0b1110 and 0b1111 always pass).
+const COND_PASS: [u16; 16] = {
+    let mut t = [0u16; 16];
+    let mut cond = 0;
+    while cond < 16 {
+        let mut f = 0;
+        while f < 16 {
+            let (n, z, c, v) = (f & 8 != 0, f & 4 != 0, f & 2 != 0, f & 1 != 0);
+            let base = match cond >> 1 {
+                0 => z,
+                1 => c,
+                2 => n,
+                3 => v,
+                4 => c && !z,
+                5 => n == v,
+                6 => !z && n == v,
+                _ => true,
+            };
+            let pass = if cond & 1 != 0 && cond < 14 {
+                !base
+            } else {
+                base
+            };
+            if pass {
+                t[cond] |= 1 << f;
+            }
+            f += 1;
+        }
+        cond += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn passes(cond: u8, cpu: &Cpu) -> bool {
+    let f = (u32::from(cpu.n) << 3) | (u32::from(cpu.z) << 2) | (u32::from(cpu.c) << 1);
+    let f = f | u32::from(cpu.v);
+    (COND_PASS[usize::from(cond & 15)] >> f) & 1 != 0
+}
+
+#[inline(always)]
+fn set_nzcv(cpu: &mut Cpu, r: u32, c: bool, v: bool) {
+    cpu.n = r >> 31 != 0;
+    cpu.z = r == 0;
+    cpu.c = c;
+    cpu.v = v;
+}
+
+impl Core {
+    /// Executes `instr` at `pc` outside an IT block through its fast form `f`, or through the
+    /// generic executor when it has none: see the module documentation.
+    #[inline(always)]
+    pub(crate) fn execute_fast(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        f: &Fast,
+        instr: &Instr,
+        pc: u32,
+        len: u32,
+    ) -> Result<Done, Trap> {
+        let next = pc.wrapping_add(len);
+        let t = &self.timing;
+        let alu = retired(InstrClass::Alu, t.alu, Flow::Plain);
+        let r = &mut cpu.r;
+        let mut npc = next;
+        let d = match *f {
+            Fast::Generic => return self.execute(cpu, bus, instr, pc, len, false),
+            Fast::AddImm { rd, rn, imm } => {
+                r[rd as usize] = r[rn as usize].wrapping_add(imm);
+                alu
+            }
+            Fast::RsbImm { rd, rn, imm } => {
+                r[rd as usize] = imm.wrapping_sub(r[rn as usize]);
+                alu
+            }
+            Fast::AndImm { rd, rn, imm } => {
+                r[rd as usize] = r[rn as usize] & imm;
+                alu
+            }
+            Fast::OrrImm { rd, rn, imm } => {
+                r[rd as usize] = r[rn as usize] | imm;
+                alu
+            }
+            Fast::EorImm { rd, rn, imm } => {
+                r[rd as usize] = r[rn as usize] ^ imm;
+                alu
+            }
+            Fast::MovImm { rd, imm } => {
+                r[rd as usize] = imm;
+                alu
+            }
+            Fast::MovsImm { rd, imm } => {
+                r[rd as usize] = imm;
+                cpu.n = imm >> 31 != 0;
+                cpu.z = imm == 0;
+                alu
+            }
+            Fast::AddReg { rd, rn, rm } => {
+                r[rd as usize] = r[rn as usize].wrapping_add(r[rm as usize]);
+                alu
+            }
+            Fast::SubReg { rd, rn, rm } => {
+                r[rd as usize] = r[rn as usize].wrapping_sub(r[rm as usize]);
+                alu
+            }
+            Fast::MovReg { rd, rm } => {
+                r[rd as usize] = r[rm as usize];
+                alu
+            }
+            Fast::ShiftedReg {
+                op,
+                rd,
+                rn,
+                rm,
+                shift,
+                amount,
+            } => {
+                let (b, _) = shift_c(r[rm as usize], shift, u32::from(amount), false);
+                let a = r[rn as usize];
+                r[rd as usize] = match op {
+                    DpOp::Add => a.wrapping_add(b),
+                    DpOp::Sub => a.wrapping_sub(b),
+                    DpOp::Rsb => b.wrapping_sub(a),
+                    DpOp::And => a & b,
+                    DpOp::Bic => a & !b,
+                    DpOp::Orr => a | b,
+                    DpOp::Orn => a | !b,
+                    DpOp::Eor => a ^ b,
+                    DpOp::Mov => b,
+                    _ => !b, // Mvn: lower() admits no other op
+                };
+                alu
+            }
+            Fast::AddsImm { rd, rn, imm } => {
+                let (v, c, o) = add_with_carry(r[rn as usize], imm, false);
+                if rd < 16 {
+                    r[rd as usize] = v;
+                }
+                set_nzcv(cpu, v, c, o);
+                alu
+            }
+            Fast::SubsImm { rd, rn, imm } => {
+                let (v, c, o) = add_with_carry(r[rn as usize], !imm, true);
+                if rd < 16 {
+                    r[rd as usize] = v;
+                }
+                set_nzcv(cpu, v, c, o);
+                alu
+            }
+            Fast::AddsReg { rd, rn, rm } => {
+                let (v, c, o) = add_with_carry(r[rn as usize], r[rm as usize], false);
+                if rd < 16 {
+                    r[rd as usize] = v;
+                }
+                set_nzcv(cpu, v, c, o);
+                alu
+            }
+            Fast::SubsReg { rd, rn, rm } => {
+                let (v, c, o) = add_with_carry(r[rn as usize], !r[rm as usize], true);
+                if rd < 16 {
+                    r[rd as usize] = v;
+                }
+                set_nzcv(cpu, v, c, o);
+                alu
+            }
+            Fast::B { target } => {
+                npc = target;
+                retired(InstrClass::Branch, t.branch_taken(), Flow::Plain)
+            }
+            Fast::BCond { cond, target } => {
+                if passes(cond, cpu) {
+                    npc = target;
+                    retired(InstrClass::Branch, t.branch_taken(), Flow::Plain)
+                } else {
+                    retired(InstrClass::Skipped, t.alu, Flow::Plain)
+                }
+            }
+            Fast::LoadImm {
+                size,
+                signed,
+                rt,
+                rn,
+                imm,
+            } => {
+                let a = r[rn as usize].wrapping_add(imm);
+                r[rt as usize] = load(bus, size, signed, a)?;
+                retired(InstrClass::Load, t.load, Flow::Plain)
+            }
+            Fast::LoadReg {
+                size,
+                signed,
+                rt,
+                rn,
+                rm,
+                shift,
+            } => {
+                let a = r[rn as usize].wrapping_add(r[rm as usize] << shift);
+                r[rt as usize] = load(bus, size, signed, a)?;
+                retired(InstrClass::Load, t.load, Flow::Plain)
+            }
+            Fast::LoadWb {
+                size,
+                rt,
+                rn,
+                off,
+                index,
+            } => {
+                let b = r[rn as usize];
+                let wb = b.wrapping_add(off);
+                let v = load(bus, size, false, if index { wb } else { b })?;
+                r[rn as usize] = wb;
+                r[rt as usize] = v;
+                retired(InstrClass::Load, t.load, Flow::Plain)
+            }
+            Fast::LoadLit { rt, addr } => {
+                r[rt as usize] = load(bus, MemSize::Word, false, addr)?;
+                retired(InstrClass::Load, t.load, Flow::Plain)
+            }
+            Fast::StoreImm { size, rt, rn, imm } => {
+                let a = r[rn as usize].wrapping_add(imm);
+                store(bus, size, a, r[rt as usize])?;
+                retired(InstrClass::Store, t.store, Flow::Plain)
+            }
+            Fast::StoreReg {
+                size,
+                rt,
+                rn,
+                rm,
+                shift,
+            } => {
+                let a = r[rn as usize].wrapping_add(r[rm as usize] << shift);
+                store(bus, size, a, r[rt as usize])?;
+                retired(InstrClass::Store, t.store, Flow::Plain)
+            }
+            Fast::StoreWb {
+                size,
+                rt,
+                rn,
+                off,
+                index,
+            } => {
+                let b = r[rn as usize];
+                let wb = b.wrapping_add(off);
+                store(bus, size, if index { wb } else { b }, r[rt as usize])?;
+                r[rn as usize] = wb;
+                retired(InstrClass::Store, t.store, Flow::Plain)
+            }
+            Fast::Mla {
+                sub,
+                rd,
+                rn,
+                rm,
+                ra,
+            } => {
+                let p = r[rn as usize].wrapping_mul(r[rm as usize]);
+                let a = r[ra as usize];
+                r[rd as usize] = if sub {
+                    a.wrapping_sub(p)
+                } else {
+                    a.wrapping_add(p)
+                };
+                retired(InstrClass::Mul, t.mla, Flow::Plain)
+            }
+            Fast::Mul { rd, rn, rm } => {
+                r[rd as usize] = r[rn as usize].wrapping_mul(r[rm as usize]);
+                retired(InstrClass::Mul, t.mul, Flow::Plain)
+            }
+        };
+        cpu.r[15] = npc;
+        Ok(d.plus(bus.take_wait()))
+    }
+}
+/// A single load with the generic executor's alignment rule and fault; a fault takes the
+/// accumulated wait states as the generic executor does.
+#[inline(always)]
+fn load(bus: &mut Bus, size: MemSize, signed: bool, a: u32) -> Result<u32, Trap> {
+    let r = match size {
+        MemSize::Word => mem::read32(bus, a, Align::Single),
+        MemSize::Half => mem::read16(bus, a, Align::Single).map(|h| {
+            if signed {
+                h as u16 as i16 as i32 as u32
+            } else {
+                h
+            }
+        }),
+        MemSize::Byte => mem::read8(bus, a).map(|b| {
+            if signed {
+                b as u8 as i8 as i32 as u32
+            } else {
+                b
+            }
+        }),
+    };
+    r.map_err(|f| {
+        bus.take_wait();
+        f.into()
+    })
+}
+
+/// A single store (see [`load`]).
+#[inline(always)]
+fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), Trap> {
+    let r = match size {
+        MemSize::Word => mem::write32(bus, a, v, Align::Single),
+        MemSize::Half => mem::write16(bus, a, v & 0xffff, Align::Single),
+        MemSize::Byte => mem::write8(bus, a, v & 0xff),
+    };
+    r.map_err(|f| {
+        bus.take_wait();
+        f.into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{decode32, decode_for, is_32bit};
+    use sim_core::board::Board;
+    use sim_core::console::Console;
+    use sim_core::exception::{ccr, ExceptionState};
+    use sim_core::memory::MemoryMap;
+    use sim_core::CoreProfile;
+
+    /// A small board so that comparing all of memory after every instruction is cheap.
+    const BOARD: &str = r#"
+name = "fast-test"
+description = "64 KiB flash and SRAM"
+core = "cortex-m4f"
+clock_hz = 25_000_000
+priority_bits = 3
+irqs = 32
+
+[[region]]
+name = "FLASH"
+kind = "flash"
+base = 0x0000_0000
+size = 0x0001_0000
+
+[[region]]
+name = "SRAM"
+kind = "sram"
+base = 0x2000_0000
+size = 0x0001_0000
+"#;
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u32 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 16) as u32
+        }
+    }
+
+    fn bus(board: &Board) -> Bus {
+        Bus::new(
+            MemoryMap::new(board),
+            ExceptionState::new(board),
+            Console::new(false),
+        )
+    }
+
+    /// A register value: mostly pointers into SRAM (some unaligned, some near the end), else
+    /// anything (faults on unmapped or flash addresses are compared too).
+    fn value(rng: &mut Rng) -> u32 {
+        match rng.next() % 8 {
+            0..=3 => 0x2000_0000 + rng.next() % 0x1_0000,
+            4 => 0x2000_0000 + (rng.next() % 0x4000) * 4,
+            5 => rng.next() % 0x40,
+            6 => rng.next() % 0x1_0000,
+            _ => rng.next(),
+        }
+    }
+
+    fn check_profile(profile: CoreProfile, seed: u64, cases: usize) -> usize {
+        let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
+        board.set_core(profile);
+        let fpu = board.fpu();
+        let arch = profile.arch();
+        let (mut bus_a, mut bus_b) = (bus(&board), bus(&board));
+        let mut rng = Rng(seed);
+        let mut lowered = 0;
+        for case in 0..cases {
+            let hw1 = rng.next() as u16;
+            let (instr, len) = if is_32bit(hw1) {
+                (decode32(hw1, rng.next() as u16, arch), 4)
+            } else {
+                (decode_for(hw1, 0, arch, fpu), 2)
+            };
+            let pc = 0x1000 + (rng.next() % 0x4000) * 2;
+            let f = lower(&instr, pc);
+            if f == Fast::Generic {
+                continue;
+            }
+            lowered += 1;
+            let mut cpu = Cpu::default();
+            for r in 0..15 {
+                cpu.r[r] = value(&mut rng);
+            }
+            cpu.r[13] &= !3;
+            cpu.r[15] = pc;
+            cpu.thumb = true;
+            let flags = rng.next();
+            (cpu.n, cpu.z, cpu.c, cpu.v) = (
+                flags & 1 != 0,
+                flags & 2 != 0,
+                flags & 4 != 0,
+                flags & 8 != 0,
+            );
+            let trap = if rng.next() % 4 == 0 {
+                ccr::UNALIGN_TRP
+            } else {
+                0
+            };
+            bus_a.exc.ccr = (bus_a.exc.ccr & !ccr::UNALIGN_TRP) | trap;
+            bus_b.exc.ccr = bus_a.exc.ccr;
+            let mut core_a = Core::new(profile, fpu);
+            let mut core_b = core_a.clone();
+            let mut cpu_a = cpu.clone();
+            let mut cpu_b = cpu;
+            let want = core_a.execute(&mut cpu_a, &mut bus_a, &instr, pc, len, false);
+            let got = core_b.execute_fast(&mut cpu_b, &mut bus_b, &f, &instr, pc, len);
+            let what = format!(
+                "case {case}: {instr:?} at {pc:#x} lowered to {f:?}: the fast form must do what \
+                 the generic executor does (update isa-thumb/src/exec/fast.rs to match it)"
+            );
+            assert_eq!(got, want, "{what}: result");
+            assert_eq!(cpu_b, cpu_a, "{what}: CPU");
+            assert_eq!(core_b, core_a, "{what}: core");
+            assert_eq!(bus_b.wait, bus_a.wait, "{what}: wait states");
+            for (ra, rb) in bus_a.map.regions.iter().zip(&bus_b.map.regions) {
+                assert!(ra.data == rb.data, "{what}: memory of {}", ra.name);
+                assert_eq!(ra.written, rb.written, "{what}: written map of {}", ra.name);
+            }
+        }
+        lowered
+    }
+
+    #[test]
+    fn fast_forms_equal_the_generic_executor() {
+        for (i, p) in [
+            CoreProfile::CortexM4f,
+            CoreProfile::CortexM3,
+            CoreProfile::CortexM0plus,
+            CoreProfile::CortexM7,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let lowered = check_profile(p, 0x9e37_79b9_7f4a_7c15 + i as u64, 200_000);
+            // A decent share of random encodings has a fast form: the check is not vacuous.
+            assert!(
+                lowered > 20_000,
+                "{p:?}: only {lowered} fast forms exercised"
+            );
+        }
+    }
+}
