@@ -166,6 +166,13 @@ pub struct PowerSpec {
     pub sleep_ua: f64,
     /// Where the numbers come from.
     pub source: String,
+    /// Core energy per cycle of each instruction class relative to an ALU cycle
+    /// (`[power.weights]`; defaults: the estimates of [`crate::power::ClassWeights`]).
+    #[serde(default)]
+    pub weights: crate::power::ClassWeights,
+    /// Memory-access energies (`[power.access]`; defaults: [`crate::power::AccessWeights`]).
+    #[serde(default)]
+    pub access: crate::power::AccessWeights,
 }
 
 /// A development board: core, clock, regions and devices.
@@ -353,6 +360,9 @@ impl Board {
                 "priority_bits {} outside 2..=8",
                 self.priority_bits
             )));
+        }
+        if let Some(p) = &self.power {
+            crate::power::validate(p).map_err(bad)?;
         }
         if self.irqs > 496 {
             return Err(bad(format!("irqs {} above the NVIC's 496", self.irqs)));

@@ -213,11 +213,7 @@ impl Machine {
             .ok_or_else(|| format!("--roi {symbol}: the ELF has no function '{symbol}'"))?;
         let addr = sym.addr;
         if !self.stats.roi.iter().any(|t| t.addr == addr) {
-            self.stats.roi.push(crate::stats::RoiTrack {
-                addr,
-                cycles: Vec::new(),
-                instructions: Vec::new(),
-            });
+            self.stats.roi.push(crate::stats::RoiTrack::new(addr));
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 use crate::board::RegionKind;
 use crate::loader::SymbolKind;
 use crate::machine::{Machine, StopReason};
+use crate::power::{Energy, EnergyModel};
 use crate::units::bytes;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -50,8 +51,10 @@ pub struct SymbolReport {
     pub size: u32,
     /// Bytes of it the guest ever wrote (whole words; flash objects: their size).
     pub used: u64,
-    /// Region it lives in.
+    /// Name of the region it lives in.
     pub region: String,
+    /// Kind of that region ("flash" or "sram").
+    pub kind: RegionKind,
 }
 
 /// One function of the profile.
@@ -86,8 +89,10 @@ pub struct RoiReport {
     pub instructions: f64,
     /// Mean latency per call in ms at the board clock.
     pub latency_ms: f64,
-    /// Energy per call in µJ (active energy of its cycles).
+    /// Mean energy per call in µJ (its own instruction mix, sleep included).
     pub energy_uj: Option<f64>,
+    /// Average power during the calls in mW.
+    pub avg_power_mw: Option<f64>,
 }
 
 /// A fault the run took.
@@ -147,6 +152,8 @@ pub struct Report {
     pub energy_uj: Option<f64>,
     /// Average power in mW.
     pub avg_power_mw: Option<f64>,
+    /// Energy split by what it was spent on (core, fetch, SRAM, flash, static, sleep).
+    pub energy: Option<Energy>,
     /// Memory.
     pub memory: MemoryReport,
     /// Instruction mix: (class, count).
@@ -233,6 +240,7 @@ impl Report {
                     0.0
                 }
             }),
+            energy,
             memory: memory(m),
             classes: crate::isa::InstrClass::ALL
                 .iter()
@@ -300,8 +308,25 @@ impl Report {
             self.millis(),
             self.clock_hz as f64 / 1e6
         );
-        if let (Some(e), Some(p)) = (self.energy_uj, self.avg_power_mw) {
-            let _ = writeln!(s, "energy        {e:.2} µJ  (average {p:.3} mW)");
+        if let (Some(e), Some(p)) = (self.energy, self.avg_power_mw) {
+            let pct = |x: f64| {
+                if e.total_uj > 0.0 {
+                    x * 100.0 / e.total_uj
+                } else {
+                    0.0
+                }
+            };
+            let _ = writeln!(
+                s,
+                "energy        {:.2} µJ  (average {p:.3} mW: core {:.0}%, fetch {:.0}%, sram {:.0}%, flash {:.0}%, static {:.0}%, sleep {:.0}%)",
+                e.total_uj,
+                pct(e.core_uj),
+                pct(e.fetch_uj),
+                pct(e.sram_uj),
+                pct(e.flash_uj),
+                pct(e.static_uj),
+                pct(e.sleep_uj)
+            );
         }
         let m = &self.memory;
         let _ = writeln!(s, "flash         {}", bar(m.flash_used, m.flash_size));
@@ -309,7 +334,12 @@ impl Report {
         let _ = writeln!(s, "stack peak    {}", bar(m.stack_peak, m.sram_size));
         let _ = writeln!(s, "sram peak     {}", bar(m.sram_peak, m.sram_size));
         let _ = writeln!(s, "heap peak     {}", bytes(m.heap_peak));
-        for o in m.symbols.iter().filter(|o| o.region != "FLASH").take(8) {
+        for o in m
+            .symbols
+            .iter()
+            .filter(|o| o.kind != RegionKind::Flash)
+            .take(8)
+        {
             let _ = writeln!(
                 s,
                 "  {:<22} {} reserved, {} used ({})",
@@ -323,9 +353,10 @@ impl Report {
             let _ = writeln!(s, "COLLISION     {c}");
         }
         for r in &self.roi {
-            let energy = r
-                .energy_uj
-                .map_or(String::new(), |e| format!(", {e:.2} µJ"));
+            let energy = match (r.energy_uj, r.avg_power_mw) {
+                (Some(e), Some(p)) => format!(", {e:.2} µJ/call at {p:.3} mW"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 s,
                 "roi {:<9} {} calls, {:.0} cycles/call (min {}, max {}), {:.3} ms/call{energy}",
@@ -470,6 +501,7 @@ fn memory(m: &Machine) -> MemoryReport {
                 size: s.size,
                 used,
                 region: r.name.clone(),
+                kind: r.kind,
             })
         })
         .collect();
@@ -537,7 +569,7 @@ fn functions(m: &Machine) -> Vec<FunctionReport> {
 }
 
 fn roi(m: &Machine) -> Vec<RoiReport> {
-    let per_cycle = crate::power::uj_per_active_cycle(&m.board);
+    let model = EnergyModel::new(&m.board);
     m.stats
         .roi
         .iter()
@@ -551,6 +583,7 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
                 }
             };
             let cycles = mean(&t.cycles);
+            let per_call = |x: f64| if calls == 0 { 0.0 } else { x / calls as f64 };
             RoiReport {
                 symbol: m.image.describe_addr(t.addr),
                 calls,
@@ -559,7 +592,10 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
                 cycles_max: t.cycles.iter().copied().max().unwrap_or(0),
                 instructions: mean(&t.instructions),
                 latency_ms: cycles / m.board.clock_hz as f64 * 1000.0,
-                energy_uj: per_cycle.map(|e| e * cycles),
+                energy_uj: model
+                    .as_ref()
+                    .map(|e| per_call(e.energy(&t.activity).total_uj)),
+                avg_power_mw: model.as_ref().map(|e| e.avg_power_mw(&t.activity)),
             }
         })
         .collect()

@@ -4,6 +4,7 @@
 
 use crate::cpu::Cpu;
 use crate::isa::{Flow, InstrClass, Retired};
+use crate::power::Activity;
 use std::collections::HashMap;
 
 /// Deepest shadow call stack kept; deeper calls are counted but not tracked.
@@ -48,6 +49,24 @@ pub struct RoiTrack {
     pub cycles: Vec<u64>,
     /// Instructions of each completed call, callees included.
     pub instructions: Vec<u64>,
+    /// Activity (class counts and cycles, sleep) at the entry of each call in progress,
+    /// innermost last.
+    pub open: Vec<Activity>,
+    /// Activity of the completed calls, summed (what the energy per call is priced from).
+    pub activity: Activity,
+}
+
+impl RoiTrack {
+    /// A region of interest at function address `addr`, with no calls yet.
+    pub fn new(addr: u32) -> RoiTrack {
+        RoiTrack {
+            addr,
+            cycles: Vec::new(),
+            instructions: Vec::new(),
+            open: Vec::new(),
+            activity: Activity::default(),
+        }
+    }
 }
 
 /// Counters of a run.
@@ -166,6 +185,13 @@ impl Stats {
                         entered_instructions: self.instructions,
                         child_instructions: 0,
                     });
+                    if !self.roi.is_empty() {
+                        let pc = cpu.pc();
+                        if let Some(i) = self.roi.iter().position(|t| t.addr == pc) {
+                            let at = Activity::of(self, now);
+                            self.roi[i].open.push(at);
+                        }
+                    }
                 }
             }
             Flow::Return => self.returned(cpu.pc() & !1, now),
@@ -200,9 +226,14 @@ impl Stats {
                 path.push(f.func);
                 *folded.entry(path).or_insert(0) += d.saturating_sub(f.child_cycles);
             }
-            if let Some(t) = self.roi.iter_mut().find(|t| t.addr == f.func) {
+            if let Some(i) = self.roi.iter().position(|t| t.addr == f.func) {
+                let at = Activity::of(self, now);
+                let t = &mut self.roi[i];
                 t.cycles.push(d);
                 t.instructions.push(n);
+                if let Some(start) = t.open.pop() {
+                    t.activity.add(&at.since(&start));
+                }
             }
         }
     }
