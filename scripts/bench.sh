@@ -6,6 +6,7 @@
 # usage: scripts/bench.sh [FIRMWARE.elf ...]
 #   default: firmware/prebuilt/bench_conv_int8-cortex-{m4,m3,m0plus}.elf
 #   (the int8 convolution of conv_int8 run 100 times, ~150-220 M instructions)
+# Then the accounting overhead on the first ELF (isa-thumb/examples/bench_loop).
 #
 # Builds thimble in release mode first (or uses $THIMBLE if set).  The board follows the ELF name like
 # scripts/qemu-run.sh: cortex-m0plus -> mps2-an385 --core cortex-m0plus,
@@ -62,3 +63,17 @@ for elf in "$@"; do
     mips=$(awk "BEGIN { printf \"%.1f\", $instr / ($t1 - $t0) / 1000000 }")
     printf '%-34s %13s %10s %9s %10s %s\n' "$(basename "$elf")" "$instr" "$ts" "$mips" "$qs" "$same"
 done
+
+# Overhead of the accounting (issue 4: at most 25% of the instructions per second without it):
+# the same ELF with and without statistics, stack marks, call tracking and the clock.
+if [ -z "${THIMBLE:-}" ]; then
+    cargo build --release --quiet -p isa-thumb --example bench_loop
+    echo
+    case "$(basename "$1")" in
+        *-cortex-m0plus*) set -- "$1" mps2-an385 cortex-m0plus ;;
+        *-cortex-m4*) set -- "$1" mps2-an386 ;;
+        *-cortex-m7*) set -- "$1" mps2-an500 ;;
+        *) set -- "$1" mps2-an385 ;;
+    esac
+    target/release/examples/bench_loop "$@" >/dev/null
+fi

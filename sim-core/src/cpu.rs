@@ -67,6 +67,9 @@ pub struct Cpu {
     pub event: bool,
     /// Set when the core has locked up (fault in HardFault/NMI); nothing executes after it.
     pub lockup: bool,
+    /// How many times the active stack pointer changed between MSP and PSP (wrapping): lets
+    /// observers such as [`crate::stats::Stats`] cache per-stack state between switches.
+    pub stack_switches: u32,
 }
 
 impl Default for Cpu {
@@ -92,6 +95,7 @@ impl Default for Cpu {
             fpscr: 0,
             event: false,
             lockup: false,
+            stack_switches: 0,
         }
     }
 }
@@ -159,6 +163,7 @@ impl Cpu {
         self.mode = mode;
         if before != self.on_psp() {
             std::mem::swap(&mut self.r[13], &mut self.sp_banked);
+            self.stack_switches = self.stack_switches.wrapping_add(1);
         }
     }
 
@@ -168,6 +173,7 @@ impl Cpu {
         self.control = value & (control::NPRIV | control::SPSEL | control::FPCA);
         if before != self.on_psp() {
             std::mem::swap(&mut self.r[13], &mut self.sp_banked);
+            self.stack_switches = self.stack_switches.wrapping_add(1);
         }
     }
 

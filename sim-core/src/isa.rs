@@ -219,6 +219,19 @@ pub trait Isa {
     /// Forgets decoded instructions (after a debugger or loader wrote code memory).
     fn flush_decode_cache(&mut self);
 
+    /// Runs like [`Isa::run`] but without any accounting: no per-instruction statistics, no
+    /// call tracking, no advance of the clock. This is the baseline of the overhead benchmark
+    /// (`isa-thumb/examples/bench_loop.rs`), never used for a real run. The default is `run`.
+    fn run_untracked(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        stats: &mut Stats,
+        budget: u64,
+    ) -> RunExit {
+        self.run(cpu, bus, stats, budget)
+    }
+
     /// Runs up to `budget` instructions, updating `stats` per instruction, and returns early on
     /// an event, a sleep or a trap. The default loops over [`Isa::step`]; being a provided
     /// method, it is compiled per implementation, so `step` inlines into this hot loop.

@@ -122,6 +122,9 @@ pub struct Machine {
     pub faults: Vec<FaultReport>,
     /// MSP after reset: the top of the main stack, from which the stack peak is measured.
     pub initial_sp: u32,
+    /// Benchmark baseline only: run through [`Isa::run_untracked`] (no statistics, no clock),
+    /// so that the cost of the accounting can be measured. Limits do not work in this mode.
+    pub untracked: bool,
     stopped: Option<StopReason>,
 }
 
@@ -149,6 +152,7 @@ impl Machine {
             limits: Limits::default(),
             faults: Vec::new(),
             initial_sp: 0,
+            untracked: false,
             stopped: None,
         })
     }
@@ -170,7 +174,8 @@ impl Machine {
             return Err(r);
         }
         self.initial_sp = self.cpu.msp();
-        self.stats.stack_floor = self.static_end().unwrap_or(0);
+        let floor = self.static_end().unwrap_or(0);
+        self.stats.set_stack_floor(floor);
         self.stats.main_addr = self.image.symbol("main").map(|s| s.addr);
         Ok(())
     }
@@ -291,9 +296,13 @@ impl Machine {
                 budget = budget.min((max - self.bus.now).max(1));
             }
             let entered_main = self.stats.main_entered;
-            let exit = self
-                .isa
-                .run(&mut self.cpu, &mut self.bus, &mut self.stats, budget);
+            let exit = if self.untracked {
+                self.isa
+                    .run_untracked(&mut self.cpu, &mut self.bus, &mut self.stats, budget)
+            } else {
+                self.isa
+                    .run(&mut self.cpu, &mut self.bus, &mut self.stats, budget)
+            };
             if self.stats.main_entered && !entered_main {
                 // Per-object use counts what the program writes, not start-up's copy of .data
                 // and zeroing of .bss.

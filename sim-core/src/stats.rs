@@ -82,7 +82,8 @@ pub struct Stats {
     pub msp_low: u32,
     /// Lowest PSP seen while PSP was the active stack (`u32::MAX` if never used).
     pub psp_low: u32,
-    /// Highest PSP seen while PSP was the active stack (0 if never used).
+    /// Highest PSP seen when PSP became the active stack or reached a new low (0 if never
+    /// used): the top of the process stack for its peak.
     pub psp_high: u32,
     /// Cycles spent asleep in WFI/WFE.
     pub sleep_cycles: u64,
@@ -91,8 +92,13 @@ pub struct Stats {
     /// Calls per callee address (BL/BLX targets).
     pub calls: HashMap<u32, u64>,
     /// Lowest address the stack may reach without running into statically allocated SRAM
-    /// (set at reset; 0 = unknown).
+    /// (0 = unknown; set it with [`Stats::set_stack_floor`]).
     pub stack_floor: u32,
+    /// The hot path looks at SP only when it drops below this (the low-water mark of the
+    /// active stack, or the floor while no collision was seen) ...
+    sp_watch: u32,
+    /// ... or when the CPU switched stacks since ([`Cpu::stack_switches`]).
+    seen_switches: u32,
     /// The first time the stack ran below `stack_floor`: (next PC, SP).
     pub collision: Option<(u32, u32)>,
     /// Address of `main`, when the program has one.
@@ -123,6 +129,8 @@ impl Default for Stats {
             exceptions: 0,
             calls: HashMap::new(),
             stack_floor: 0,
+            sp_watch: u32::MAX,
+            seen_switches: 0,
             collision: None,
             main_addr: None,
             main_entered: false,
@@ -135,23 +143,55 @@ impl Default for Stats {
 }
 
 impl Stats {
-    /// Accounts one retired instruction (called in the hot loop: keep it branch-light).
+    /// Accounts one retired instruction.
     #[inline(always)]
     pub fn retire(&mut self, cpu: &Cpu, r: &Retired) {
+        self.retire_class(cpu, r.class as usize, r.cycles);
+    }
+
+    /// Accounts one retired instruction of class number `class` (`InstrClass as usize`): the
+    /// hot loop's form. The stack is looked at only when SP drops below the active stack's
+    /// low-water mark (or the floor) or the CPU switched stacks, so the common case is one
+    /// compare.
+    #[inline(always)]
+    pub fn retire_class(&mut self, cpu: &Cpu, class: usize, cycles: u32) {
         self.instructions += 1;
-        let c = r.class as usize;
-        self.by_class[c] += 1;
-        self.cycles_by_class[c] += u64::from(r.cycles);
+        self.by_class[class] += 1;
+        self.cycles_by_class[class] += u64::from(cycles);
+        if cpu.r[13] < self.sp_watch || cpu.stack_switches != self.seen_switches {
+            self.stack_moved(cpu);
+        }
+    }
+
+    /// Sets the stack floor (see [`Stats::stack_floor`]).
+    pub fn set_stack_floor(&mut self, floor: u32) {
+        self.stack_floor = floor;
+        self.sp_watch = u32::MAX;
+    }
+
+    /// SP reached a new low (or the stack changed): updates the low-water marks, the PSP
+    /// high mark and the collision, and the watch level.
+    #[cold]
+    #[inline(never)]
+    fn stack_moved(&mut self, cpu: &Cpu) {
+        self.seen_switches = cpu.stack_switches;
         let sp = cpu.r[13];
-        if cpu.on_psp() {
+        let low = if cpu.on_psp() {
             self.psp_low = self.psp_low.min(sp);
             self.psp_high = self.psp_high.max(sp);
+            self.psp_low
         } else {
             self.msp_low = self.msp_low.min(sp);
-        }
+            self.msp_low
+        };
         if sp < self.stack_floor && self.collision.is_none() {
             self.collision = Some((cpu.r[15], sp));
         }
+        self.sp_watch = if self.collision.is_none() {
+            low.max(self.stack_floor)
+        } else {
+            low
+        };
     }
 
     /// Folds both stack pointers into the low-water marks (after exception entry, whose

@@ -56,6 +56,12 @@ impl Done {
         }
     }
 
+    /// The class as its number (`InstrClass as usize`), for indexing per-class counters.
+    #[inline(always)]
+    pub fn class_index(self) -> usize {
+        usize::from((self.0 >> 32) as u8)
+    }
+
     /// Control-flow effect.
     #[inline(always)]
     pub fn flow(self) -> Flow {
