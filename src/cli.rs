@@ -136,7 +136,8 @@ pub struct RunOptions {
     /// Let semihosting open host files, only inside this directory.
     #[arg(long, value_name = "DIR")]
     pub semihosting_root: Option<PathBuf>,
-    /// Write folded call stacks with self cycles (flamegraph input) to this file.
+    /// Write a profile: FILE.json gets a Chrome/Perfetto trace of every call (ts/dur in µs at
+    /// the board clock), any other name folded call stacks with self cycles (flamegraph input).
     #[arg(long, value_name = "FILE")]
     pub profile_out: Option<PathBuf>,
     /// Duty cycle for the battery estimate: the run repeats every SECONDS, sleeping between.

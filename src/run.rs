@@ -128,8 +128,15 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     }
     load_inputs(&mut m, opts)?;
     check_dumps(&m, opts)?;
+    let trace = opts.profile_out.as_deref().is_some_and(is_trace_file);
     if opts.profile_out.is_some() {
-        m.stats.folded = Some(Default::default());
+        if trace {
+            m.stats.trace = Some(sim_core::stats::CallTrace::new(
+                sim_core::stats::MAX_TRACE_EVENTS,
+            ));
+        } else {
+            m.stats.folded = Some(Default::default());
+        }
     }
     if let (Some(period), Some(mah)) = (opts.duty, opts.battery) {
         if !(period > 0.0 && period.is_finite() && mah > 0.0 && mah.is_finite()) {
@@ -154,7 +161,20 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
         write_json(path, &report)?;
     }
     if let Some(path) = &opts.profile_out {
-        std::fs::write(path, sim_core::report::folded_stacks(&m)).map_err(|e| {
+        let text = if trace {
+            sim_core::report::chrome_trace(&m)
+        } else {
+            sim_core::report::folded_stacks(&m)
+        };
+        if let Some(t) = m.stats.trace.as_ref().filter(|t| t.dropped > 0) {
+            eprintln!(
+                "thimble: --profile-out {}: trace cap of {} calls reached; {} later calls are not in the trace",
+                path.display(),
+                t.cap,
+                t.dropped
+            );
+        }
+        std::fs::write(path, text).map_err(|e| {
             Failure::new(
                 exit::OUTPUT,
                 format!("--profile-out {}: cannot write: {e}", path.display()),
@@ -209,6 +229,12 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
         return Ok(exit::BUDGET);
     }
     Ok(code)
+}
+
+/// Whether `--profile-out` names a Chrome trace (`.json`) rather than folded stacks.
+fn is_trace_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 fn write_json(path: &Path, report: &Report) -> Result<(), Failure> {

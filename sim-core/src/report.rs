@@ -620,6 +620,87 @@ pub fn folded_stacks(m: &Machine) -> String {
     out
 }
 
+/// The calls recorded for a trace as Chrome Trace Event Format JSON (the "JSON object format":
+/// `{"traceEvents": [...]}`), which chrome://tracing, Perfetto and speedscope open: one complete
+/// event (`"ph": "X"`) per call with `ts` and `dur` in µs at the board clock, named after the
+/// function, with the exact cycles in `args`; one thread per execution context (thread mode on
+/// MSP, on PSP, each exception handler). Calls still running at the end last to the end and
+/// carry `"unfinished": true`. When the event cap was reached, `otherData.dropped_calls` says
+/// how many calls are missing and an instant event marks where recording stopped.
+pub fn chrome_trace(m: &Machine) -> String {
+    let Some(t) = &m.stats.trace else {
+        return String::from("{\"traceEvents\": []}\n");
+    };
+    let clock = m.board.clock_hz as f64;
+    let us = |cycles: u64| cycles as f64 * 1e6 / clock;
+    let q = |s: &str| serde_json::to_string(s).expect("a string serialises");
+    let mut out = String::from("{\"traceEvents\": [\n");
+    let _ = write!(
+        out,
+        "{{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 0, \"args\": {{\"name\": {}}}}}",
+        q(&format!(
+            "thimble {} ({} @ {} Hz)",
+            m.board.name,
+            m.board.core.name(),
+            m.board.clock_hz
+        ))
+    );
+    let mut contexts: Vec<u16> = t.events.iter().map(|e| e.ctx).collect();
+    contexts.sort_unstable();
+    contexts.dedup();
+    for ctx in contexts {
+        let name = match ctx {
+            0 => "thread mode (MSP)".to_string(),
+            1 => "thread mode (PSP)".to_string(),
+            n => format!("{} handler", crate::exception::exception_name(n)),
+        };
+        let _ = write!(
+            out,
+            ",\n{{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": {ctx}, \"args\": {{\"name\": {}}}}}",
+            q(&name)
+        );
+    }
+    let mut names: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new();
+    for e in &t.events {
+        let name = names
+            .entry(e.func)
+            .or_insert_with(|| q(&m.image.describe_addr(e.func)));
+        let unfinished = e.end == u64::MAX;
+        let end = if unfinished { m.bus.now } else { e.end };
+        let cycles = end.saturating_sub(e.start);
+        let _ = write!(
+            out,
+            ",\n{{\"name\": {name}, \"cat\": \"call\", \"ph\": \"X\", \"ts\": {:.4}, \"dur\": {:.4}, \"pid\": 1, \"tid\": {}, \"args\": {{\"cycles\": {cycles}, \"start_cycle\": {}{}}}}}",
+            us(e.start),
+            us(cycles),
+            e.ctx,
+            e.start,
+            if unfinished { ", \"unfinished\": true" } else { "" }
+        );
+    }
+    if let Some(at) = t.first_dropped {
+        let _ = write!(
+            out,
+            ",\n{{\"name\": {}, \"ph\": \"i\", \"s\": \"g\", \"ts\": {:.4}, \"pid\": 1, \"tid\": 0}}",
+            q(&format!(
+                "trace truncated: cap of {} calls reached here; {} later calls not recorded",
+                t.cap, t.dropped
+            )),
+            us(at)
+        );
+    }
+    let _ = write!(
+        out,
+        "\n],\n\"displayTimeUnit\": \"ns\",\n\"otherData\": {{\"board\": {}, \"clock_hz\": {}, \"calls_recorded\": {}, \"dropped_calls\": {}, \"cap\": {}}}}}\n",
+        q(&m.board.name),
+        m.board.clock_hz,
+        t.events.len(),
+        t.dropped,
+        t.cap
+    );
+    out
+}
+
 /// Battery life for a duty cycle: the run repeats every `period_s` seconds and the core sleeps
 /// in between; returns (average current in µA, hours on `battery_mah`).
 pub fn battery_life(

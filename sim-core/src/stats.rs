@@ -10,6 +10,73 @@ use std::collections::HashMap;
 /// Deepest shadow call stack kept; deeper calls are counted but not tracked.
 pub const MAX_CALL_DEPTH: usize = 4096;
 
+/// Most calls a Chrome trace records (`--profile-out FILE.json`); later calls are counted in
+/// [`CallTrace::dropped`], not recorded (about 100 bytes of JSON per call: 50 MB at the cap).
+pub const MAX_TRACE_EVENTS: usize = 500_000;
+
+/// One call of a Chrome trace: from the cycle after the BL/BLX to the cycle after the return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// Callee address.
+    pub func: u32,
+    /// Cycle right after the call.
+    pub start: u64,
+    /// Cycle right after the return (`u64::MAX` while the call is in progress).
+    pub end: u64,
+    /// Where it ran: 0 thread mode on MSP, 1 thread mode on PSP, otherwise the number of the
+    /// exception whose handler made the call.
+    pub ctx: u16,
+}
+
+/// Calls recorded for a Chrome trace, in call order (outer calls before their callees).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallTrace {
+    /// Recorded calls.
+    pub events: Vec<TraceEvent>,
+    /// Index in `events` of each frame of the shadow call stack (`u32::MAX`: not recorded).
+    pub open: Vec<u32>,
+    /// Calls not recorded because `events` reached `cap`.
+    pub dropped: u64,
+    /// Cycle of the first call not recorded.
+    pub first_dropped: Option<u64>,
+    /// Most events kept.
+    pub cap: usize,
+}
+
+impl CallTrace {
+    /// An empty trace keeping at most `cap` calls.
+    pub fn new(cap: usize) -> CallTrace {
+        CallTrace {
+            cap,
+            ..CallTrace::default()
+        }
+    }
+
+    fn enter(&mut self, func: u32, now: u64, ctx: u16) {
+        if self.events.len() < self.cap {
+            self.open.push(self.events.len() as u32);
+            self.events.push(TraceEvent {
+                func,
+                start: now,
+                end: u64::MAX,
+                ctx,
+            });
+        } else {
+            self.open.push(u32::MAX);
+            self.dropped += 1;
+            self.first_dropped.get_or_insert(now);
+        }
+    }
+
+    fn leave(&mut self, now: u64) {
+        if let Some(i) = self.open.pop() {
+            if let Some(e) = self.events.get_mut(i as usize) {
+                e.end = now;
+            }
+        }
+    }
+}
+
 /// A call in progress, tracked from a BL/BLX until the return to its return address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallFrame {
@@ -110,6 +177,9 @@ pub struct Stats {
     /// Self cycles per call path (outermost first), when folded stacks are wanted
     /// (`--profile-out`); `None` keeps returns allocation-free.
     pub folded: Option<HashMap<Vec<u32>, u64>>,
+    /// Calls recorded for a Chrome trace, when one is wanted (`--profile-out FILE.json`);
+    /// `None` keeps calls allocation-free.
+    pub trace: Option<CallTrace>,
     /// Shadow call stack, outermost first (see [`CallFrame`]).
     pub call_stack: Vec<CallFrame>,
     /// Cycles of completed calls per callee address.
@@ -136,6 +206,7 @@ impl Default for Stats {
             main_entered: false,
             roi: Vec::new(),
             folded: None,
+            trace: None,
             call_stack: Vec::new(),
             call_cycles: HashMap::new(),
         }
@@ -225,6 +296,14 @@ impl Stats {
                         entered_instructions: self.instructions,
                         child_instructions: 0,
                     });
+                    if let Some(t) = &mut self.trace {
+                        let ctx = if cpu.ipsr != 0 {
+                            cpu.ipsr
+                        } else {
+                            u16::from(cpu.on_psp())
+                        };
+                        t.enter(cpu.pc(), now, ctx);
+                    }
                     if !self.roi.is_empty() {
                         let pc = cpu.pc();
                         if let Some(i) = self.roi.iter().position(|t| t.addr == pc) {
@@ -260,6 +339,9 @@ impl Stats {
             if let Some(parent) = self.call_stack.last_mut() {
                 parent.child_cycles += d;
                 parent.child_instructions += n;
+            }
+            if let Some(t) = &mut self.trace {
+                t.leave(now);
             }
             if let Some(folded) = &mut self.folded {
                 let mut path: Vec<u32> = self.call_stack.iter().map(|c| c.func).collect();
@@ -321,6 +403,40 @@ mod tests {
             }
         );
         assert_eq!(s.calls[&0x100], 1);
+    }
+
+    #[test]
+    fn trace_records_calls_in_order_up_to_the_cap() {
+        let mut s = Stats {
+            trace: Some(CallTrace::new(2)),
+            ..Stats::default()
+        };
+        s.flow(&at(0x100, 0x10), Flow::Call, 10); // main -> f
+        s.flow(&at(0x200, 0x110), Flow::Call, 20); // f -> g
+        s.flow(&at(0x110, 0), Flow::Return, 50);
+        s.flow(&at(0x300, 0x120), Flow::Call, 60); // f -> h: over the cap
+        s.flow(&at(0x120, 0), Flow::Return, 70);
+        s.flow(&at(0x10, 0), Flow::Return, 100);
+        let t = s.trace.unwrap();
+        assert_eq!(
+            t.events,
+            vec![
+                TraceEvent {
+                    func: 0x100,
+                    start: 10,
+                    end: 100,
+                    ctx: 0
+                },
+                TraceEvent {
+                    func: 0x200,
+                    start: 20,
+                    end: 50,
+                    ctx: 0
+                }
+            ]
+        );
+        assert_eq!((t.dropped, t.first_dropped), (1, Some(60)));
+        assert!(t.open.is_empty());
     }
 
     #[test]
