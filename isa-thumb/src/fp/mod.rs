@@ -1,6 +1,7 @@
 //! The floating-point extension: FPv4-SP and FPv5 (single and double precision) decode,
 //! execute and print (ARMv7-M ARM DDI 0403E A6, ARMv8-M for the FPv5 additions). Arithmetic
-//! goes through the soft-float core in [`soft`], bit-exact with Arm's pseudocode.
+//! goes through the soft-float core in [`soft`], bit-exact with Arm's pseudocode, except for
+//! the common cases that the host's IEEE arithmetic computes identically ([`fast`]).
 //!
 //! # Dispatch contract with the 32-bit decoder
 //!
@@ -20,6 +21,7 @@
 //! instruction itself (the executor sets it so before the call; PC-relative VLDR uses
 //! Align(address + 4, 4)); it never writes PC.
 
+pub mod fast;
 pub mod soft;
 
 use sim_core::board::FpuKind;
@@ -821,8 +823,20 @@ fn transfer(
     Ok(())
 }
 
-/// The register-only FP instructions (no memory, no faults once the FP check passed).
+/// The register-only FP instructions (no memory, no faults once the FP check passed): the
+/// host fast path ([`fast`]) when it applies, else the soft-float ([`compute_soft`]); both
+/// give the same bits and FPSCR.
+#[inline]
 pub fn compute(i: &FpInstr, cpu: &mut Cpu) -> InstrClass {
+    match fast::compute(i, cpu) {
+        Some(class) => class,
+        None => compute_soft(i, cpu),
+    }
+}
+
+/// [`compute`] on the soft-float alone: the reference the host fast path is tested against.
+#[inline(never)]
+pub fn compute_soft(i: &FpInstr, cpu: &mut Cpu) -> InstrClass {
     let mut sc = cpu.fpscr;
     let mut fpu = Fpu { fpscr: &mut sc };
     let class = match *i {
