@@ -52,6 +52,7 @@ firmware_tests! {
     dsp_intrinsics_m7 => "dsp_intrinsics-cortex-m7",
     float_libm_m4 => "float_libm-cortex-m4",
     float_libm_m7 => "float_libm-cortex-m7",
+    recursion_m4 => "recursion-cortex-m4",
 }
 
 #[test]
