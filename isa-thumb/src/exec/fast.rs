@@ -15,6 +15,7 @@
 use super::mem::{self, Align};
 use super::{retired, Done};
 use crate::alu::{add_with_carry, shift_c};
+use crate::dsp::{DspInstr, ExtOp, NO_REG};
 use crate::instr::{Cond, DpOp, Instr, MemSize, Offset, Operand2, ShiftType};
 use crate::thumb::Core;
 use sim_core::isa::{Flow, InstrClass};
@@ -84,9 +85,10 @@ pub(crate) enum Fast {
         rm: u8,
         shift: u8,
     },
-    /// LDR rt, \[rn, #off\]! or \[rn\], #off (word, byte; `index` = pre-indexed).
+    /// LDR rt, \[rn, #off\]! or \[rn\], #off (`index` = pre-indexed).
     LoadWb {
         size: MemSize,
+        signed: bool,
         rt: u8,
         rn: u8,
         off: u32,
@@ -127,6 +129,21 @@ pub(crate) enum Fast {
     },
     /// rd = rn * rm, flags unchanged.
     Mul { rd: u8, rn: u8, rm: u8 },
+    /// SXTB16 rd, rm, ROR #rot.
+    Sxtb16 { rd: u8, rm: u8, rot: u8 },
+    /// SXTAB16 rd, rn, rm, ROR #rot.
+    Sxtab16 { rd: u8, rn: u8, rm: u8, rot: u8 },
+    /// SMLAD rd, rn, rm, ra (no exchange); Q on overflow.
+    Smlad { rd: u8, rn: u8, rm: u8, ra: u8 },
+    /// SMLA<x><y> rd, rn, rm, ra (`nt`/`mt`: top halves); Q on overflow.
+    Smla {
+        nt: bool,
+        mt: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        ra: u8,
+    },
 }
 
 /// A register a fast form may write as a plain value (not SP, whose bits 1:0 are forced to
@@ -219,19 +236,18 @@ fn lower_inner(instr: &Instr, pc: u32) -> Option<Fast> {
                         u32::from(i).wrapping_neg()
                     },
                 },
-                Offset::Imm(i) if am.wback && rt != am.rn && !signed && size != MemSize::Half => {
-                    Fast::LoadWb {
-                        size,
-                        rt,
-                        rn: am.rn,
-                        off: if am.add {
-                            u32::from(i)
-                        } else {
-                            u32::from(i).wrapping_neg()
-                        },
-                        index: am.index,
-                    }
-                }
+                Offset::Imm(i) if am.wback && rt != am.rn => Fast::LoadWb {
+                    size,
+                    signed,
+                    rt,
+                    rn: am.rn,
+                    off: if am.add {
+                        u32::from(i)
+                    } else {
+                        u32::from(i).wrapping_neg()
+                    },
+                    index: am.index,
+                },
                 Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
                     Fast::LoadReg {
                         size,
@@ -262,19 +278,17 @@ fn lower_inner(instr: &Instr, pc: u32) -> Option<Fast> {
                         u32::from(i).wrapping_neg()
                     },
                 },
-                Offset::Imm(i) if am.wback && rt != am.rn && size != MemSize::Half => {
-                    Fast::StoreWb {
-                        size,
-                        rt,
-                        rn: am.rn,
-                        off: if am.add {
-                            u32::from(i)
-                        } else {
-                            u32::from(i).wrapping_neg()
-                        },
-                        index: am.index,
-                    }
-                }
+                Offset::Imm(i) if am.wback && rt != am.rn => Fast::StoreWb {
+                    size,
+                    rt,
+                    rn: am.rn,
+                    off: if am.add {
+                        u32::from(i)
+                    } else {
+                        u32::from(i).wrapping_neg()
+                    },
+                    index: am.index,
+                },
                 Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
                     Fast::StoreReg {
                         size,
@@ -308,6 +322,51 @@ fn lower_inner(instr: &Instr, pc: u32) -> Option<Fast> {
             rm,
             ..
         } if plain(rd) && readable(rn) && readable(rm) => Fast::Mul { rd, rn, rm },
+        Instr::Dsp { op, .. } => lower_dsp(op)?,
+        _ => return None,
+    })
+}
+
+fn lower_dsp(op: DspInstr) -> Option<Fast> {
+    Some(match op {
+        DspInstr::Extend {
+            op: ExtOp::Sxtab16,
+            rd,
+            rn,
+            rm,
+            rot,
+        } if plain(rd) && readable(rm) => {
+            if rn == NO_REG {
+                Fast::Sxtb16 { rd, rm, rot }
+            } else {
+                Fast::Sxtab16 { rd, rn, rm, rot }
+            }
+        }
+        DspInstr::Smlad {
+            sub: false,
+            x: false,
+            rd,
+            rn,
+            rm,
+            ra,
+        } if plain(rd) && readable(rn) && readable(rm) && readable(ra) => {
+            Fast::Smlad { rd, rn, rm, ra }
+        }
+        DspInstr::Smla {
+            nt,
+            mt,
+            rd,
+            rn,
+            rm,
+            ra,
+        } if plain(rd) && readable(rn) && readable(rm) && readable(ra) => Fast::Smla {
+            nt,
+            mt,
+            rd,
+            rn,
+            rm,
+            ra,
+        },
         _ => return None,
     })
 }
@@ -610,6 +669,7 @@ impl Core {
             }
             Fast::LoadWb {
                 size,
+                signed,
                 rt,
                 rn,
                 off,
@@ -617,7 +677,7 @@ impl Core {
             } => {
                 let b = r[rn as usize];
                 let wb = b.wrapping_add(off);
-                let v = load(bus, size, false, if index { wb } else { b })?;
+                let v = load(bus, size, signed, if index { wb } else { b })?;
                 r[rn as usize] = wb;
                 r[rt as usize] = v;
                 retired(InstrClass::Load, t.load, Flow::Plain)
@@ -670,6 +730,44 @@ impl Core {
                     a.wrapping_add(p)
                 };
                 retired(InstrClass::Mul, t.mla, Flow::Plain)
+            }
+            Fast::Sxtb16 { rd, rm, rot } => {
+                let x = r[rm as usize].rotate_right(u32::from(rot));
+                r[rd as usize] = (x as i8 as u32 & 0xffff) | (((x >> 16) as i8 as u32) << 16);
+                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+            }
+            Fast::Sxtab16 { rd, rn, rm, rot } => {
+                let x = r[rm as usize].rotate_right(u32::from(rot));
+                let n = r[rn as usize];
+                let lo = n.wrapping_add(x as i8 as u32) & 0xffff;
+                let hi = (n >> 16).wrapping_add((x >> 16) as i8 as u32);
+                r[rd as usize] = (hi << 16) | lo;
+                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+            }
+            Fast::Smlad { rd, rn, rm, ra } => {
+                let (n, m) = (r[rn as usize], r[rm as usize]);
+                let p1 = i64::from(n as i16) * i64::from(m as i16);
+                let p2 = i64::from((n >> 16) as i16) * i64::from((m >> 16) as i16);
+                let v = p1 + p2 + i64::from(r[ra as usize] as i32);
+                r[rd as usize] = v as u32;
+                cpu.q |= v != i64::from(v as i32);
+                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+            }
+            Fast::Smla {
+                nt,
+                mt,
+                rd,
+                rn,
+                rm,
+                ra,
+            } => {
+                let n = r[rn as usize] >> (16 * u32::from(nt));
+                let m = r[rm as usize] >> (16 * u32::from(mt));
+                let v =
+                    i64::from(n as i16) * i64::from(m as i16) + i64::from(r[ra as usize] as i32);
+                r[rd as usize] = v as u32;
+                cpu.q |= v != i64::from(v as i32);
+                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
             }
             Fast::Mul { rd, rn, rm } => {
                 r[rd as usize] = r[rn as usize].wrapping_mul(r[rm as usize]);
@@ -784,6 +882,23 @@ size = 0x0001_0000
         }
     }
 
+    /// 32-bit encodings (value, random field mask) of forms random words rarely hit: SMLAD(X),
+    /// SXTAB16/SXTB16, SMLA<x><y>, and the T4 loads/stores with pre/post-index and writeback
+    /// (ARMv7-M A7.7).
+    const TEMPLATES: [(u32, u32); 11] = [
+        (0xFB20_0000, 0x000F_FF1F), // SMLAD{X} / SMUAD{X}
+        (0xFA20_F080, 0x000F_0F3F), // SXTAB16 / SXTB16
+        (0xFB10_0000, 0x000F_FF3F), // SMLA<x><y> / SMUL<x><y>
+        (0xF810_0800, 0x000F_F7FF), // LDRB T3/T4
+        (0xF830_0800, 0x000F_F7FF), // LDRH
+        (0xF850_0800, 0x000F_F7FF), // LDR
+        (0xF910_0800, 0x000F_F7FF), // LDRSB
+        (0xF930_0800, 0x000F_F7FF), // LDRSH
+        (0xF800_0800, 0x000F_F7FF), // STRB
+        (0xF820_0800, 0x000F_F7FF), // STRH
+        (0xF840_0800, 0x000F_F7FF), // STR
+    ];
+
     fn check_profile(profile: CoreProfile, seed: u64, cases: usize) -> usize {
         let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
         board.set_core(profile);
@@ -793,9 +908,16 @@ size = 0x0001_0000
         let mut rng = Rng(seed);
         let mut lowered = 0;
         for case in 0..cases {
-            let hw1 = rng.next() as u16;
+            let (hw1, hw2) = if case % 2 == 0 {
+                (rng.next() as u16, rng.next() as u16)
+            } else {
+                // Half the cases: a 32-bit form of the hot loops with random fields.
+                let (value, fields) = TEMPLATES[rng.next() as usize % TEMPLATES.len()];
+                let e = value | (rng.next() & fields);
+                ((e >> 16) as u16, e as u16)
+            };
             let (instr, len) = if is_32bit(hw1) {
-                (decode32(hw1, rng.next() as u16, arch), 4)
+                (decode32(hw1, hw2, arch), 4)
             } else {
                 (decode_for(hw1, 0, arch, fpu), 2)
             };
