@@ -100,6 +100,10 @@ pub(crate) struct Core {
     pub(crate) timing: Timing,
     /// Local exclusive monitor: true in the Exclusive Access state (after LDREX).
     pub(crate) monitor: bool,
+    /// Load/store pipelining (timing): address of the instruction after the last single load
+    /// or immediate-offset store (1: none) and that load's destination (0xFF: a store).
+    pub(crate) ls_next: u32,
+    pub(crate) ls_rt: u8,
 }
 
 /// Thumb/Thumb-2 execution for one core profile.
@@ -193,6 +197,11 @@ impl Thumb {
         if !cpu.thumb {
             return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
         }
+        // Flash accelerator (timing): only when fetch enters another flash granule; never on
+        // boards without one (fetch_mask 0). The stall lands in bus.wait.
+        if (pc ^ bus.fetch_at) & bus.fetch_mask != 0 {
+            bus.fetch_moved(pc);
+        }
         if let Some(slot) = self.cache.get(pc) {
             if cpu.itstate == 0 {
                 return self.core.execute_fast(
@@ -237,6 +246,8 @@ impl Core {
             fpu,
             timing: Timing::for_profile(profile),
             monitor: false,
+            ls_next: 1,
+            ls_rt: 0xFF,
         }
     }
 
@@ -294,6 +305,7 @@ impl Isa for Thumb {
 
     fn reset(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Trap> {
         self.core.monitor = false;
+        bus.reset_fetch();
         self.cache.clear();
         self.cache.epoch = bus.code_epoch;
         crate::exception::reset(cpu, bus).map_err(Trap::Fault)

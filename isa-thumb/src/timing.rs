@@ -12,8 +12,14 @@ use sim_core::CoreProfile;
 pub struct Timing {
     /// Data processing, moves, shifts, compares, extends, bitfield, IT, NOP, hints.
     pub alu: u32,
-    /// Pipeline refill P after a taken branch or any write to PC (the branch costs 1 + P).
+    /// Pipeline refill P after a taken branch or any write to PC (the branch costs 1 + P), for
+    /// a target that is a 16-bit instruction or a word-aligned 32-bit one.
     pub refill: u32,
+    /// Extra refill when the target is a 32-bit instruction at a halfword (not word) address:
+    /// it takes two fetches.
+    pub refill_unaligned_wide: u32,
+    /// Extra cycles of BL over a taken B (ARMv6-M executes BL as two halves).
+    pub bl_extra: u32,
     /// MUL (32-bit result).
     pub mul: u32,
     /// MLA/MLS (32-bit result with accumulate).
@@ -28,8 +34,13 @@ pub struct Timing {
     pub div_max: u32,
     /// Single load (LDR/LDRB/LDRH/LDRSB/LDRSH/LDREX).
     pub load: u32,
-    /// Single store.
+    /// Single load that pipelines behind the previous load or immediate-offset store (its
+    /// address does not depend on that load's result).
+    pub load_pipelined: u32,
+    /// Single store with an immediate offset (the write buffer retires it).
     pub store: u32,
+    /// Single store with a register offset (1 when it pipelines behind a load).
+    pub store_reg: u32,
     /// Base cost of LDM/STM/PUSH/POP/LDRD/STRD; each register adds one more cycle.
     pub multi_base: u32,
     /// MSR/MRS/CPS.
@@ -42,19 +53,42 @@ pub struct Timing {
     pub fpu: u32,
     /// VDIV/VSQRT.
     pub fpu_div_sqrt: u32,
-    /// FPU loads, stores and core<->FPU moves.
+    /// Base of FPU loads and stores: VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP cost this plus one cycle
+    /// per 32-bit word transferred.
     pub fpu_load_store: u32,
+    /// VMOV between core and FPU registers (per register moved), VMRS, VMSR.
+    pub fpu_mov: u32,
+    /// Lazy FP state preservation (S0-S15 and FPSCR stored into the reserved frame) when the
+    /// first FP instruction of a handler triggers it.
+    pub fp_lazy_preserve: u32,
 }
 
 impl Timing {
-    /// Cortex-M4 (DDI 0439B §3.3.1, Table 3-1, zero wait states): ALU 1; branch 1 + P with
-    /// P = 1..3 (provisional P = 2); LDR 2, STR 2 (STR with immediate offset can be 1 when
-    /// pipelined; provisional 2 for single loads, 1 for stores); LDM/STM 1 + N; MUL/MLA/MLS 1;
-    /// UMULL/SMULL/UMLAL/SMLAL 1; SDIV/UDIV 2..12 by operand size; MSR/MRS 1..2; DSP 1;
-    /// FP (DDI 0439 §7.2.2): VADD/VMUL 1, VDIV/VSQRT 14, VLDR 2.
+    /// Cortex-M4 (DDI 0439B §3.3.1, Table 3-1, zero wait states), row by row:
+    /// - data processing, MOV, shifts, compares, extends, bitfield, IT, NOP: 1;
+    /// - B/BL/BX/BLX, CBZ taken: 1 + P; "P ranges from 1 to 3 depending on the alignment and
+    ///   width of the target instruction": P = 1, +1 when the target is a 32-bit instruction
+    ///   that is not word aligned (two fetches). Not taken: 1;
+    /// - LDR (any single load): 2; "neighboring load and store single instructions can
+    ///   pipeline their address and data phases": a load after a load or an immediate-offset
+    ///   store whose result it does not use as address costs 1; nothing pipelines after a
+    ///   register-offset store (§3.3.2);
+    /// - STR with immediate offset: 1 (§3.3.2: the store's data phase overlaps the next
+    ///   instruction); with register offset: 2 (1 when pipelined behind a load);
+    /// - LDR PC: 2 + P; LDM/STM/PUSH/POP: 1 + N, + P with PC; LDRD/STRD: 1 + 2; TBB/TBH: 2 + P;
+    /// - MUL/MLA/MLS, UMULL/SMULL/UMLAL/SMLAL: 1; SDIV/UDIV: 2..12 (early termination);
+    /// - MSR/MRS/CPS: 1 (MSR 1-2); DMB/DSB: 1 (+ wait for memory), ISB: 1 + P;
+    /// - DSP extension (SMLAD, QADD8, SEL, SSAT16, USADA8, ...): 1.
+    ///
+    /// FP (DDI 0439B §7.2.3, Table 7-1): VADD/VSUB/VMUL/VCVT/VCMP/VABS/VNEG: 1 (VMLA/VFMA
+    /// 3 issue-wise, approximated 1); VDIV/VSQRT: 14; VLDR.32/VSTR.32: 2, VLDR.64: 3;
+    /// VLDM/VSTM/VPUSH/VPOP: 1 + N words; VMOV core<->S: 1 per register; VMRS/VMSR: 1.
+    /// Lazy preservation writes 17 words: 17 (the FP part of the 29-cycle entry, ARM AN298).
     pub const CORTEX_M4: Timing = Timing {
         alu: 1,
-        refill: 2,
+        refill: 1,
+        refill_unaligned_wide: 1,
+        bl_extra: 0,
         mul: 1,
         mla: 1,
         mul_long: 1,
@@ -62,18 +96,23 @@ impl Timing {
         div_min: 2,
         div_max: 12,
         load: 2,
+        load_pipelined: 1,
         store: 1,
+        store_reg: 2,
         multi_base: 1,
         system: 1,
         barrier: 1,
         dsp: 1,
         fpu: 1,
         fpu_div_sqrt: 14,
-        fpu_load_store: 2,
+        fpu_load_store: 1,
+        fpu_mov: 1,
+        fp_lazy_preserve: 17,
     };
 
-    /// Cortex-M3 (DDI 0337H §18.2, Table 18-1): as M4 but MLA/MLS 2, UMULL/SMULL 3..5
-    /// (provisional 3), UMLAL/SMLAL 4..7 (provisional 4), no DSP or FPU.
+    /// Cortex-M3 (DDI 0337H §18.2, Table 18-1): as M4 (same pipeline, same load/store
+    /// pipelining and branch refill rules) but MLA/MLS 2, UMULL/SMULL 3..5 (3 taken),
+    /// UMLAL/SMLAL 4..7 (4 taken), no DSP extension or FPU.
     pub const CORTEX_M3: Timing = Timing {
         mla: 2,
         mul_long: 3,
@@ -81,12 +120,16 @@ impl Timing {
         ..Timing::CORTEX_M4
     };
 
-    /// Cortex-M0+ (DDI 0484C §3.3, Table 3-1): ALU 1, branch taken 2 (P = 1), loads and
-    /// stores 2, LDM/STM 1 + N, MULS 1 with the single-cycle multiplier option, MSR/MRS 4/3
-    /// (provisional 3); no divider (SDIV/UDIV are UNDEFINED there), no long multiply.
+    /// Cortex-M0+ (DDI 0484C §3.3, Table 3-1): ALU 1; B taken 2 (P = 1, the 2-stage pipeline
+    /// fetches 32 bits so target alignment does not matter), not taken 1; BL 3; BX/BLX 2;
+    /// LDR/STR 2 (no pipelining); LDM/STM/PUSH 1 + N, POP with PC 3 + N (1 + N + P, P = 2
+    /// approximated by the common P = 1 here); MULS 1 (single-cycle multiplier option);
+    /// MSR/MRS 4/3 (3 taken); DMB/DSB/ISB 3; no divider, long multiply, DSP or FPU.
     pub const CORTEX_M0PLUS: Timing = Timing {
         alu: 1,
         refill: 1,
+        refill_unaligned_wide: 0,
+        bl_extra: 1,
         mul: 1,
         mla: 1,
         mul_long: 1,
@@ -94,23 +137,29 @@ impl Timing {
         div_min: 0,
         div_max: 0,
         load: 2,
+        load_pipelined: 2,
         store: 2,
+        store_reg: 2,
         multi_base: 1,
         system: 3,
         barrier: 3,
         dsp: 1,
         fpu: 1,
         fpu_div_sqrt: 14,
-        fpu_load_store: 2,
+        fpu_load_store: 1,
+        fpu_mov: 1,
+        fp_lazy_preserve: 17,
     };
 
-    /// Cortex-M7 (DDI 0489 §3.3 gives no cycle table; approximation, stated as such): single
-    /// issue of M4 costs with a shorter refill thanks to the branch predictor (P = 1), loads
-    /// of 1 from TCM/cache. Dual issue is not modelled yet.
+    /// Cortex-M7 (DDI 0489 gives no cycle table; an approximation, stated as such): M4 costs
+    /// with loads of 1 from TCM/cache, the branch predictor hiding target alignment (P = 1),
+    /// register-offset stores 1. Dual issue is not modelled (M7 is faster than this).
     pub const CORTEX_M7: Timing = Timing {
         refill: 1,
+        refill_unaligned_wide: 0,
         load: 1,
-        fpu_div_sqrt: 14,
+        load_pipelined: 1,
+        store_reg: 1,
         ..Timing::CORTEX_M4
     };
 
@@ -124,10 +173,21 @@ impl Timing {
         }
     }
 
-    /// Cycles of a taken branch (or a write to PC): 1 + P.
+    /// Cycles of a taken branch (or a write to PC) to a 16-bit or word-aligned target: 1 + P.
     #[inline(always)]
     pub fn branch_taken(&self) -> u32 {
         1 + self.refill
+    }
+
+    /// Pipeline refill P for a branch to `target` whose first halfword is `hw` (`None` when
+    /// the target cannot be read: the plain refill; the fetch will fault anyway).
+    #[inline]
+    pub fn refill_for(&self, target: u32, hw: Option<u32>) -> u32 {
+        if target & 2 != 0 && hw.is_some_and(|h| crate::decode::is_32bit(h as u16)) {
+            self.refill + self.refill_unaligned_wide
+        } else {
+            self.refill
+        }
     }
 
     /// Cycles of SDIV/UDIV (operand magnitudes) with early termination: DDI 0439 §3.3.1
@@ -161,7 +221,13 @@ mod tests {
 
     #[test]
     fn branch_costs_follow_refill() {
-        assert_eq!(Timing::CORTEX_M4.branch_taken(), 3);
+        let m4 = Timing::CORTEX_M4;
+        assert_eq!(m4.branch_taken(), 2);
         assert_eq!(Timing::CORTEX_M0PLUS.branch_taken(), 2);
+        // A 32-bit target at a halfword address takes one more refill cycle on M3/M4.
+        assert_eq!(m4.refill_for(0x102, Some(0xF000)), 2);
+        assert_eq!(m4.refill_for(0x100, Some(0xF000)), 1);
+        assert_eq!(m4.refill_for(0x102, Some(0x4770)), 1);
+        assert_eq!(Timing::CORTEX_M7.refill_for(0x102, Some(0xF000)), 1);
     }
 }

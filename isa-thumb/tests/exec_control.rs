@@ -27,8 +27,8 @@ fn branches_cost_one_plus_refill_and_skip_when_not_taken() {
     let r = rig.ok(b);
     assert_eq!(
         (r.class, r.cycles),
-        (InstrClass::Branch, 3),
-        "M4: 1 + P, P = 2"
+        (InstrClass::Branch, 2),
+        "M4: 1 + P, P = 1 for a target that is not a halfword-aligned 32-bit instruction"
     );
     assert_eq!(rig.cpu.r[15], CODE + 2 + 4 + 0x20);
     let r = rig.ok(Instr::Bl { enc: W, offset: -8 });

@@ -208,6 +208,9 @@ pub struct Board {
     /// Power model facts.
     #[serde(default)]
     pub power: Option<PowerSpec>,
+    /// Flash accelerator (prefetch/cache) in front of the flash region, if any.
+    #[serde(default)]
+    pub flash_accel: Option<crate::fetch::FlashAccelSpec>,
 }
 
 fn default_priority_bits() -> u8 {
@@ -378,6 +381,12 @@ impl Board {
                     "region {} (0x{:08x}+0x{:x}) reaches the system space at 0xE0000000",
                     r.name, r.base, r.size
                 )));
+            }
+        }
+        if let Some(a) = &self.flash_accel {
+            a.validate().map_err(bad)?;
+            if !self.regions.iter().any(|r| r.kind == RegionKind::Flash) {
+                return Err(bad("flash_accel without a flash region".into()));
             }
         }
         for w in sorted.windows(2) {

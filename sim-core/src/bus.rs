@@ -75,13 +75,17 @@ pub struct Bus {
     pub unmodelled: BTreeMap<u32, AccessCount>,
     /// Bumped when code memory is written outside normal execution (debugger, `--load`).
     pub code_epoch: u64,
+    /// An address in the flash granule instruction fetch is in (see [`Bus::fetch_moved`]).
+    pub fetch_at: u32,
+    /// Granule mask of the flash accelerator; 0 when the board has none, so that
+    /// `(pc ^ fetch_at) & fetch_mask != 0` (the run loop's test) is never true.
+    pub fetch_mask: u32,
 }
 
 impl Bus {
     /// A bus over `map` with no devices.
     pub fn new(map: MemoryMap, exc: ExceptionState, console: Console) -> Bus {
         Bus {
-            map,
             devices: Vec::new(),
             exc,
             console,
@@ -90,6 +94,39 @@ impl Bus {
             wait: 0,
             unmodelled: BTreeMap::new(),
             code_epoch: 0,
+            fetch_at: 0,
+            fetch_mask: map.accel.as_ref().map_or(0, |a| a.granule_mask()),
+            map,
+        }
+    }
+
+    /// Instruction fetch moved to another flash granule (the executor calls this when
+    /// `(pc ^ fetch_at) & fetch_mask != 0`): adds the accelerator's stall cycles to `wait`.
+    #[cold]
+    #[inline(never)]
+    pub fn fetch_moved(&mut self, pc: u32) {
+        self.fetch_at = pc;
+        if let Some(a) = &mut self.map.accel {
+            self.wait += a.fetch(pc, self.now);
+        }
+    }
+
+    /// Forgets the accelerator's cached lines and buffers (core reset).
+    pub fn reset_fetch(&mut self) {
+        self.fetch_at = 0;
+        if let Some(a) = &mut self.map.accel {
+            a.reset();
+        }
+    }
+
+    /// Wait states of a data read at `addr` in a region with `ws` wait states: through the
+    /// flash accelerator when it covers `addr`.
+    #[cold]
+    #[inline(never)]
+    fn read_wait(&mut self, addr: u32, ws: u32) -> u32 {
+        match &mut self.map.accel {
+            Some(a) if a.covers(addr) => a.data(addr, self.now),
+            _ => ws,
         }
     }
 
@@ -130,8 +167,11 @@ impl Bus {
     pub fn read8(&mut self, addr: u32) -> Result<u32, BusError> {
         for r in &self.map.regions {
             if let Some(off) = r.offset(addr, 1) {
-                self.wait += r.wait_states;
-                return Ok(u32::from(r.data[off]));
+                let (v, ws) = (u32::from(r.data[off]), r.wait_states);
+                if ws != 0 {
+                    self.wait += self.read_wait(addr, ws);
+                }
+                return Ok(v);
             }
         }
         self.read_slow(addr, 1)
@@ -142,11 +182,12 @@ impl Bus {
     pub fn read16(&mut self, addr: u32) -> Result<u32, BusError> {
         for r in &self.map.regions {
             if let Some(off) = r.offset(addr, 2) {
-                self.wait += r.wait_states;
-                return Ok(u32::from(u16::from_le_bytes([
-                    r.data[off],
-                    r.data[off + 1],
-                ])));
+                let v = u32::from(u16::from_le_bytes([r.data[off], r.data[off + 1]]));
+                let ws = r.wait_states;
+                if ws != 0 {
+                    self.wait += self.read_wait(addr, ws);
+                }
+                return Ok(v);
             }
         }
         self.read_slow(addr, 2)
@@ -157,9 +198,13 @@ impl Bus {
     pub fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
         for r in &self.map.regions {
             if let Some(off) = r.offset(addr, 4) {
-                self.wait += r.wait_states;
                 let b = &r.data[off..off + 4];
-                return Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                let v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                let ws = r.wait_states;
+                if ws != 0 {
+                    self.wait += self.read_wait(addr, ws);
+                }
+                return Ok(v);
             }
         }
         self.read_slow(addr, 4)

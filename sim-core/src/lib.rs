@@ -13,6 +13,7 @@ pub mod cpu;
 pub mod debug;
 pub mod device;
 pub mod exception;
+pub mod fetch;
 pub mod isa;
 pub mod loader;
 pub mod machine;

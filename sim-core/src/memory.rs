@@ -2,6 +2,7 @@
 //! placement of an ELF image into them (an error, never a skip, when something does not fit).
 
 use crate::board::{Board, RegionKind};
+use crate::fetch::FlashAccel;
 use crate::loader::Image;
 use crate::units::bytes;
 
@@ -133,6 +134,8 @@ pub enum FitError {
 pub struct MemoryMap {
     /// Regions sorted by base address.
     pub regions: Vec<Region>,
+    /// The flash accelerator model, when the board describes one (`[flash_accel]`).
+    pub accel: Option<FlashAccel>,
 }
 
 impl MemoryMap {
@@ -155,7 +158,16 @@ impl MemoryMap {
             })
             .collect();
         regions.sort_by_key(|r| r.base);
-        MemoryMap { regions }
+        let accel = board.flash_accel.as_ref().and_then(|spec| {
+            let flash = regions.iter().find(|r| r.kind == RegionKind::Flash)?;
+            Some(FlashAccel::new(
+                spec,
+                flash.base,
+                flash.size(),
+                flash.wait_states,
+            ))
+        });
+        MemoryMap { regions, accel }
     }
 
     /// Index of the region holding `[addr, addr+len)`.

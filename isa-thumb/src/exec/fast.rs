@@ -13,7 +13,7 @@
 //! Inside an IT block the generic executor always runs (conditions and flag suppression).
 
 use super::mem::{self, Align};
-use super::{retired, Done};
+use super::{refill, retired, Done};
 use crate::alu::{add_with_carry, shift_c};
 use crate::dsp::{DspInstr, ExtOp, NO_REG};
 use crate::instr::{Cond, DpOp, Instr, MemSize, Offset, Operand2, ShiftType};
@@ -507,6 +507,15 @@ fn passes(cond: u8, cpu: &Cpu) -> bool {
 }
 
 #[inline(always)]
+fn pick(c: bool, a: u32, b: u32) -> u32 {
+    if c {
+        a
+    } else {
+        b
+    }
+}
+
+#[inline(always)]
 fn set_nzcv(cpu: &mut Cpu, r: u32, c: bool, v: bool) {
     cpu.n = r >> 31 != 0;
     cpu.z = r == 0;
@@ -634,12 +643,12 @@ impl Core {
             }
             Fast::B { target } => {
                 npc = target;
-                retired(InstrClass::Branch, t.branch_taken(), Flow::Plain)
+                retired(InstrClass::Branch, 1 + refill(t, bus, target), Flow::Plain)
             }
             Fast::BCond { cond, target } => {
                 if passes(cond, cpu) {
                     npc = target;
-                    retired(InstrClass::Branch, t.branch_taken(), Flow::Plain)
+                    retired(InstrClass::Branch, 1 + refill(t, bus, target), Flow::Plain)
                 } else {
                     retired(InstrClass::Skipped, t.alu, Flow::Plain)
                 }
@@ -653,7 +662,14 @@ impl Core {
             } => {
                 let a = r[rn as usize].wrapping_add(imm);
                 r[rt as usize] = load(bus, size, signed, a)?;
-                retired(InstrClass::Load, t.load, Flow::Plain)
+                let piped = pc == self.ls_next && rn != self.ls_rt;
+                self.ls_next = next;
+                self.ls_rt = rt;
+                retired(
+                    InstrClass::Load,
+                    pick(piped, t.load_pipelined, t.load),
+                    Flow::Plain,
+                )
             }
             Fast::LoadReg {
                 size,
@@ -665,7 +681,14 @@ impl Core {
             } => {
                 let a = r[rn as usize].wrapping_add(r[rm as usize] << shift);
                 r[rt as usize] = load(bus, size, signed, a)?;
-                retired(InstrClass::Load, t.load, Flow::Plain)
+                let piped = pc == self.ls_next && rn != self.ls_rt && rm != self.ls_rt;
+                self.ls_next = next;
+                self.ls_rt = rt;
+                retired(
+                    InstrClass::Load,
+                    pick(piped, t.load_pipelined, t.load),
+                    Flow::Plain,
+                )
             }
             Fast::LoadWb {
                 size,
@@ -680,15 +703,31 @@ impl Core {
                 let v = load(bus, size, signed, if index { wb } else { b })?;
                 r[rn as usize] = wb;
                 r[rt as usize] = v;
-                retired(InstrClass::Load, t.load, Flow::Plain)
+                let piped = pc == self.ls_next && rn != self.ls_rt;
+                self.ls_next = next;
+                self.ls_rt = rt;
+                retired(
+                    InstrClass::Load,
+                    pick(piped, t.load_pipelined, t.load),
+                    Flow::Plain,
+                )
             }
             Fast::LoadLit { rt, addr } => {
                 r[rt as usize] = load(bus, MemSize::Word, false, addr)?;
-                retired(InstrClass::Load, t.load, Flow::Plain)
+                let piped = pc == self.ls_next && self.ls_rt != 15;
+                self.ls_next = next;
+                self.ls_rt = rt;
+                retired(
+                    InstrClass::Load,
+                    pick(piped, t.load_pipelined, t.load),
+                    Flow::Plain,
+                )
             }
             Fast::StoreImm { size, rt, rn, imm } => {
                 let a = r[rn as usize].wrapping_add(imm);
                 store(bus, size, a, r[rt as usize])?;
+                self.ls_next = next;
+                self.ls_rt = 0xFF;
                 retired(InstrClass::Store, t.store, Flow::Plain)
             }
             Fast::StoreReg {
@@ -700,7 +739,14 @@ impl Core {
             } => {
                 let a = r[rn as usize].wrapping_add(r[rm as usize] << shift);
                 store(bus, size, a, r[rt as usize])?;
-                retired(InstrClass::Store, t.store, Flow::Plain)
+                let ls_rt = self.ls_rt;
+                let piped = pc == self.ls_next && ls_rt != 0xFF && rn != ls_rt && rm != ls_rt;
+                self.ls_next = 1;
+                retired(
+                    InstrClass::Store,
+                    pick(piped, t.load_pipelined, t.store_reg),
+                    Flow::Plain,
+                )
             }
             Fast::StoreWb {
                 size,
@@ -713,6 +759,8 @@ impl Core {
                 let wb = b.wrapping_add(off);
                 store(bus, size, if index { wb } else { b }, r[rt as usize])?;
                 r[rn as usize] = wb;
+                self.ls_next = next;
+                self.ls_rt = 0xFF;
                 retired(InstrClass::Store, t.store, Flow::Plain)
             }
             Fast::Mla {

@@ -113,6 +113,36 @@ fn retired(class: InstrClass, cycles: u32, flow: Flow) -> Done {
     Done(u64::from(cycles) | ((class as u64) << 32) | (f << 40))
 }
 
+/// Pipeline refill for a branch to `target` (DDI 0439 §3.3.1: P depends on the target's width
+/// and alignment); reads the target's first halfword only when it is not word aligned.
+#[inline(always)]
+pub(crate) fn refill(t: &crate::timing::Timing, bus: &Bus, target: u32) -> u32 {
+    if target & 2 == 0 || t.refill_unaligned_wide == 0 {
+        return t.refill;
+    }
+    t.refill_for(target, bus.peek(target, 2))
+}
+
+/// Cycles of an FP instruction (DDI 0439 §7.2.3, Table 7-1): transfers cost 1 + one per word.
+#[inline]
+fn fp_cycles(t: &crate::timing::Timing, op: &crate::fp::FpInstr, class: InstrClass) -> u32 {
+    use crate::fp::FpInstr;
+    let words = |dp: bool| if dp { 2 } else { 1 };
+    match *op {
+        FpInstr::LdSt { dp, .. } => t.fpu_load_store + words(dp),
+        FpInstr::LdStM { dp, count, .. } => t.fpu_load_store + u32::from(count) * words(dp),
+        FpInstr::MovCore2 { .. } => 2 * t.fpu_mov,
+        FpInstr::MovCore { .. }
+        | FpInstr::MovScalar { .. }
+        | FpInstr::Vmrs { .. }
+        | FpInstr::Vmsr { .. } => t.fpu_mov,
+        _ => match class {
+            InstrClass::FpuDivSqrt => t.fpu_div_sqrt,
+            _ => t.fpu,
+        },
+    }
+}
+
 #[inline(always)]
 fn undefined() -> Trap {
     Trap::Fault(Fault::Usage(UsageCause::Undefined))
@@ -244,7 +274,8 @@ impl Core {
                         } else {
                             Flow::Plain
                         };
-                        return Ok(retired(InstrClass::Branch, t.branch_taken(), flow));
+                        let cycles = 1 + refill(t, bus, cpu.r[15]);
+                        return Ok(retired(InstrClass::Branch, cycles, flow));
                     }
                     cpu.r[rd as usize] = if rd == 13 { r & !3 } else { r };
                 }
@@ -468,13 +499,28 @@ impl Core {
                     if a & 3 != 0 {
                         return Err(Fault::Usage(UsageCause::Unaligned).into());
                     }
-                    let mut cycles = t.load + t.refill;
+                    self.ls_next = 1;
+                    let mut cycles = t.load;
                     let flow = bx_write_pc(cpu, bus, v, &mut cycles)?;
+                    cycles += refill(t, bus, cpu.r[15]);
                     return Ok(retired(InstrClass::Load, cycles, flow));
                 }
                 cpu.r[rt as usize] = if rt == 13 { v & !3 } else { v };
                 cpu.r[15] = next;
-                Ok(retired(InstrClass::Load, t.load, Flow::Plain))
+                // Pipelines behind the previous load/store unless its address uses that load's
+                // result (DDI 0439 §3.3.2).
+                let rm = match am.offset {
+                    Offset::Reg { rm, .. } => rm,
+                    Offset::Imm(_) => 0xFE,
+                };
+                let cycles = if pc == self.ls_next && am.rn != self.ls_rt && rm != self.ls_rt {
+                    t.load_pipelined
+                } else {
+                    t.load
+                };
+                self.ls_next = next;
+                self.ls_rt = rt;
+                Ok(retired(InstrClass::Load, cycles, Flow::Plain))
             }
             Instr::Store {
                 size, rt, addr: am, ..
@@ -495,7 +541,27 @@ impl Core {
                     cpu.r[am.rn as usize] = wb;
                 }
                 cpu.r[15] = next;
-                Ok(retired(InstrClass::Store, t.store, Flow::Plain))
+                // Immediate offset: 1, and a following load may pipeline. Register offset: 2,
+                // or 1 behind a load it does not depend on; nothing pipelines after it.
+                let cycles = match am.offset {
+                    Offset::Imm(_) => {
+                        self.ls_next = next;
+                        self.ls_rt = 0xFF;
+                        t.store
+                    }
+                    Offset::Reg { rm, .. } => {
+                        let ls_rt = self.ls_rt;
+                        let piped =
+                            pc == self.ls_next && ls_rt != 0xFF && am.rn != ls_rt && rm != ls_rt;
+                        self.ls_next = 1;
+                        if piped {
+                            t.load_pipelined
+                        } else {
+                            t.store_reg
+                        }
+                    }
+                };
+                Ok(retired(InstrClass::Store, cycles, Flow::Plain))
             }
             Instr::LoadDual {
                 rt, rt2, addr: am, ..
@@ -619,7 +685,11 @@ impl Core {
                     &mut cycles,
                 )?;
                 match flow {
-                    Some(f) => Ok(retired(InstrClass::LoadStoreMulti, cycles + t.refill, f)),
+                    Some(f) => Ok(retired(
+                        InstrClass::LoadStoreMulti,
+                        cycles + refill(t, bus, cpu.r[15]),
+                        f,
+                    )),
                     None => {
                         cpu.r[15] = next;
                         Ok(retired(InstrClass::LoadStoreMulti, cycles, Flow::Plain))
@@ -661,17 +731,24 @@ impl Core {
                     cpu.r[15] = next;
                     return Ok(retired(InstrClass::Skipped, t.alu, Flow::Plain));
                 }
-                cpu.r[15] = pc.wrapping_add(4).wrapping_add(offset as u32);
-                Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Plain))
+                let target = pc.wrapping_add(4).wrapping_add(offset as u32);
+                cpu.r[15] = target;
+                Ok(retired(
+                    InstrClass::Branch,
+                    1 + refill(t, bus, target),
+                    Flow::Plain,
+                ))
             }
             Instr::Bl { offset, .. } => {
                 cpu.r[14] = next | 1;
-                cpu.r[15] = pc.wrapping_add(4).wrapping_add(offset as u32);
-                Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Call))
+                let target = pc.wrapping_add(4).wrapping_add(offset as u32);
+                cpu.r[15] = target;
+                let cycles = 1 + t.bl_extra + refill(t, bus, target);
+                Ok(retired(InstrClass::Branch, cycles, Flow::Call))
             }
             Instr::Bx { link, rm, .. } => {
                 let target = cpu.r[rm as usize];
-                let mut cycles = t.branch_taken();
+                let mut cycles = 1 + refill(t, bus, target & !1);
                 if link {
                     // BLXWritePC: no exception return through BLX.
                     cpu.r[14] = next | 1;
@@ -694,8 +771,13 @@ impl Core {
                 ..
             } => {
                 if (cpu.r[rn as usize] == 0) != nonzero {
-                    cpu.r[15] = pc.wrapping_add(4).wrapping_add(u32::from(offset));
-                    Ok(retired(InstrClass::Branch, t.branch_taken(), Flow::Plain))
+                    let target = pc.wrapping_add(4).wrapping_add(u32::from(offset));
+                    cpu.r[15] = target;
+                    Ok(retired(
+                        InstrClass::Branch,
+                        1 + refill(t, bus, target),
+                        Flow::Plain,
+                    ))
                 } else {
                     cpu.r[15] = next;
                     Ok(retired(InstrClass::Skipped, t.alu, Flow::Plain))
@@ -709,8 +791,13 @@ impl Core {
                 } else {
                     mem::read8(bus, b.wrapping_add(i))?
                 };
-                cpu.r[15] = pc.wrapping_add(4).wrapping_add(v << 1);
-                Ok(retired(InstrClass::Branch, t.load + t.refill, Flow::Plain))
+                let target = pc.wrapping_add(4).wrapping_add(v << 1);
+                cpu.r[15] = target;
+                Ok(retired(
+                    InstrClass::Branch,
+                    t.load + refill(t, bus, target),
+                    Flow::Plain,
+                ))
             }
             Instr::It {
                 firstcond, mask, ..
@@ -784,13 +871,14 @@ impl Core {
             Instr::Fp { op, .. } => {
                 // fp::execute expects r15 = the instruction's address (its module doc, afa13ee).
                 cpu.r[15] = pc;
+                let lazy = bus.exc.fpccr & crate::exception::fpccr::LSPACT;
                 let class = crate::fp::execute(&op, cpu, bus)?;
                 cpu.r[15] = next;
-                let cycles = match class {
-                    InstrClass::FpuDivSqrt => t.fpu_div_sqrt,
-                    InstrClass::FpuLoadStore => t.fpu_load_store,
-                    _ => t.fpu,
-                };
+                let mut cycles = fp_cycles(t, &op, class);
+                if lazy != 0 && bus.exc.fpccr & crate::exception::fpccr::LSPACT == 0 {
+                    // This instruction triggered lazy state preservation.
+                    cycles += t.fp_lazy_preserve;
+                }
                 Ok(retired(class, cycles, Flow::Plain))
             }
             // No Cortex-M core has a coprocessor other than the FPU (CP10/CP11).
