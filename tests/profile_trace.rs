@@ -10,6 +10,37 @@ fn temp(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("thimble-trace-{}-{name}", std::process::id()))
 }
 
+/// Per thread, events nest: sorted by start (longer first), each lies inside every event still
+/// open when it starts.
+fn assert_nested(calls: &[&Value]) {
+    let mut by_tid: BTreeMap<u64, Vec<(u64, u64, String)>> = BTreeMap::new();
+    for c in calls {
+        let start = c["args"]["start_cycle"].as_u64().unwrap();
+        let end = start + c["args"]["cycles"].as_u64().unwrap();
+        by_tid.entry(c["tid"].as_u64().unwrap()).or_default().push((
+            start,
+            end,
+            c["name"].as_str().unwrap().to_string(),
+        ));
+    }
+    for (tid, mut v) in by_tid {
+        v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut open: Vec<(u64, u64, String)> = Vec::new();
+        for e in v {
+            while open.last().is_some_and(|o| o.1 <= e.0) {
+                open.pop();
+            }
+            if let Some(o) = open.last() {
+                assert!(
+                    e.1 <= o.1,
+                    "tid {tid}: {e:?} overlaps {o:?} without nesting in it"
+                );
+            }
+            open.push(e);
+        }
+    }
+}
+
 #[test]
 fn chrome_trace_nests_calls_and_matches_roi_cycles() {
     let (trace, json) = (temp("kws.json"), temp("kws-report.json"));
@@ -90,34 +121,7 @@ fn chrome_trace_nests_calls_and_matches_roi_cycles() {
         );
     }
 
-    // Per thread, calls nest: sorted by start (longer first), each call lies inside every call
-    // still open when it starts.
-    let mut by_tid: BTreeMap<u64, Vec<(u64, u64, String)>> = BTreeMap::new();
-    for c in &calls {
-        let start = c["args"]["start_cycle"].as_u64().unwrap();
-        let end = start + c["args"]["cycles"].as_u64().unwrap();
-        by_tid.entry(c["tid"].as_u64().unwrap()).or_default().push((
-            start,
-            end,
-            c["name"].as_str().unwrap().to_string(),
-        ));
-    }
-    for (tid, mut v) in by_tid {
-        v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut open: Vec<(u64, u64, String)> = Vec::new();
-        for e in v {
-            while open.last().is_some_and(|o| o.1 <= e.0) {
-                open.pop();
-            }
-            if let Some(o) = open.last() {
-                assert!(
-                    e.1 <= o.1,
-                    "tid {tid}: {e:?} overlaps {o:?} without nesting in it"
-                );
-            }
-            open.push(e);
-        }
-    }
+    assert_nested(&calls);
 
     // The kernels run inside model_invoke, which runs inside main.
     let span = |name: &str| -> Vec<(u64, u64)> {
@@ -195,4 +199,59 @@ fn calls_running_when_the_run_stops_last_to_the_end_and_say_so() {
     let end = invoke["args"]["start_cycle"].as_u64().unwrap()
         + invoke["args"]["cycles"].as_u64().unwrap();
     assert_eq!(end, report["cycles"].as_u64().unwrap());
+}
+
+#[test]
+fn exception_handlers_are_spans_on_their_own_threads() {
+    let trace = temp("exceptions.json");
+    let elf = prebuilt("exceptions-cortex-m4");
+    let o = thimble(&[
+        "run",
+        s(&elf),
+        "--board",
+        "mps2-an386",
+        "--quiet",
+        "--profile-out",
+        s(&trace),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&trace);
+    let events = t["traceEvents"].as_array().unwrap();
+    let calls: Vec<&Value> = events.iter().filter(|e| e["ph"] == "X").collect();
+    // The program takes SVC, SysTick, faults and nested/tail-chained IRQs: each handler is a
+    // span on the thread of its exception number, finished by its exception return.
+    for (tid, handler) in [
+        (11, "SVC_Handler"),
+        (15, "SysTick_Handler"),
+        (6, "UsageFault_Handler"),
+    ] {
+        let spans: Vec<&&Value> = calls
+            .iter()
+            .filter(|c| c["tid"] == tid && c["name"] == handler)
+            .collect();
+        assert!(!spans.is_empty(), "no {handler} span on tid {tid}");
+        for sp in spans {
+            assert!(sp["args"]["unfinished"].is_null(), "{sp}");
+        }
+        let name = events
+            .iter()
+            .find(|e| e["ph"] == "M" && e["name"] == "thread_name" && e["tid"] == tid)
+            .unwrap_or_else(|| panic!("no thread_name for {tid}"));
+        assert!(
+            name["args"]["name"].as_str().unwrap().ends_with("handler"),
+            "{name}"
+        );
+    }
+    // Calls made inside a handler lie inside one of its spans.
+    assert_nested(&calls);
+    for c in calls.iter().filter(|c| c["tid"].as_u64().unwrap() >= 2) {
+        let start = c["args"]["start_cycle"].as_u64().unwrap();
+        assert!(
+            calls.iter().any(|h| h["tid"] == c["tid"]
+                && h["name"].as_str().unwrap().ends_with("_Handler")
+                && h["args"]["start_cycle"].as_u64().unwrap() <= start),
+            "{c} outside any handler span"
+        );
+    }
 }

@@ -341,6 +341,9 @@ impl Machine {
     fn enter(&mut self, n: u16) {
         match self.isa.enter_exception(&mut self.cpu, &mut self.bus, n) {
             Ok(cycles) => {
+                if let Some(t) = &mut self.stats.trace {
+                    t.handler_entered(self.cpu.pc(), n, self.bus.now);
+                }
                 self.bus.now += u64::from(cycles);
                 self.stats.exceptions += 1;
                 self.stats.observe_stacks(&self.cpu);

@@ -624,7 +624,7 @@ pub fn folded_stacks(m: &Machine) -> String {
 /// `{"traceEvents": [...]}`), which chrome://tracing, Perfetto and speedscope open: one complete
 /// event (`"ph": "X"`) per call with `ts` and `dur` in µs at the board clock, named after the
 /// function, with the exact cycles in `args`; one thread per execution context (thread mode on
-/// MSP, on PSP, each exception handler). Calls still running at the end last to the end and
+/// MSP, on PSP, each exception handler, whose runs are spans from exception entry to return). Calls still running at the end last to the end and
 /// carry `"unfinished": true`. When the event cap was reached, `otherData.dropped_calls` says
 /// how many calls are missing and an instant event marks where recording stopped.
 pub fn chrome_trace(m: &Machine) -> String {

@@ -35,6 +35,9 @@ pub struct CallTrace {
     pub events: Vec<TraceEvent>,
     /// Index in `events` of each frame of the shadow call stack (`u32::MAX`: not recorded).
     pub open: Vec<u32>,
+    /// Index in `events` of each exception handler running, innermost last (`u32::MAX`: not
+    /// recorded).
+    pub open_handlers: Vec<u32>,
     /// Calls not recorded because `events` reached `cap`.
     pub dropped: u64,
     /// Cycle of the first call not recorded.
@@ -52,28 +55,49 @@ impl CallTrace {
         }
     }
 
-    fn enter(&mut self, func: u32, now: u64, ctx: u16) {
+    fn record(&mut self, func: u32, now: u64, ctx: u16) -> u32 {
         if self.events.len() < self.cap {
-            self.open.push(self.events.len() as u32);
             self.events.push(TraceEvent {
                 func,
                 start: now,
                 end: u64::MAX,
                 ctx,
             });
+            (self.events.len() - 1) as u32
         } else {
-            self.open.push(u32::MAX);
             self.dropped += 1;
             self.first_dropped.get_or_insert(now);
+            u32::MAX
         }
     }
 
-    fn leave(&mut self, now: u64) {
-        if let Some(i) = self.open.pop() {
-            if let Some(e) = self.events.get_mut(i as usize) {
-                e.end = now;
-            }
+    fn close(&mut self, i: Option<u32>, now: u64) {
+        if let Some(e) = i.and_then(|i| self.events.get_mut(i as usize)) {
+            e.end = now;
         }
+    }
+
+    fn enter(&mut self, func: u32, now: u64, ctx: u16) {
+        let i = self.record(func, now, ctx);
+        self.open.push(i);
+    }
+
+    fn leave(&mut self, now: u64) {
+        let i = self.open.pop();
+        self.close(i, now);
+    }
+
+    /// An exception handler starts: `handler` is its address, `n` the exception number,
+    /// `now` the cycle its entry began.
+    pub fn handler_entered(&mut self, handler: u32, n: u16, now: u64) {
+        let i = self.record(handler, now, n);
+        self.open_handlers.push(i);
+    }
+
+    /// The innermost running handler returned.
+    pub fn handler_returned(&mut self, now: u64) {
+        let i = self.open_handlers.pop();
+        self.close(i, now);
     }
 }
 
@@ -314,6 +338,11 @@ impl Stats {
                 }
             }
             Flow::Return => self.returned(cpu.pc() & !1, now),
+            Flow::ExceptionReturn => {
+                if let Some(t) = &mut self.trace {
+                    t.handler_returned(now);
+                }
+            }
             _ => {}
         }
         attention
