@@ -29,6 +29,12 @@
 //! correct unless `s` is exactly halfway between two singles while `e` is not zero, in which
 //! case `s` is nudged one `f64` ulp towards `e` first. Double-precision fused operations are
 //! left to the soft-float.
+//!
+//! Operations that never round in a format are served in every rounding mode: VCMP(E),
+//! VMAXNM/VMINNM (non-NaN operands), VRINT* and VCVT to integer or fixed point (the rounding
+//! done on the exact value by truncation plus the exact remainder), VCVT from integer when
+//! the result is exact or the mode is round-to-nearest, and the bit moves (VMOV, VABS, VNEG,
+//! VMOV immediate, VSEL).
 
 use super::soft::fpscr;
 use super::{BinOp, FpInstr, IntRound, UnOp};
@@ -295,6 +301,10 @@ pub fn sqrt64(a: u64) -> Out<u64> {
 /// exactly as the soft-float path composes it; `fpscr` is read for its rounding mode only.
 #[inline]
 pub fn bin32(op: BinOp, fpscr: u32, vd: u32, vn: u32, vm: u32) -> Out<u32> {
+    if let BinOp::MaxNm | BinOp::MinNm = op {
+        let r = max_min(false, vn.into(), vm.into(), op == BinOp::MaxNm, fpscr)?;
+        return Some((r as u32, 0));
+    }
     if fpscr & RMODE != 0 {
         return None;
     }
@@ -318,13 +328,17 @@ pub fn bin32(op: BinOp, fpscr: u32, vd: u32, vn: u32, vm: u32) -> Out<u32> {
         BinOp::Fms => fma32(vd, neg(vn), vm),
         BinOp::Fnma => fma32(neg(vd), neg(vn), vm),
         BinOp::Fnms => fma32(neg(vd), vn, vm),
-        BinOp::MaxNm | BinOp::MinNm => None,
+        BinOp::MaxNm | BinOp::MinNm => None, // above
     }
 }
 
 /// [`bin32`] in double precision (fused operations are left to the soft-float).
 #[inline]
 pub fn bin64(op: BinOp, fpscr: u32, vd: u64, vn: u64, vm: u64) -> Out<u64> {
+    if let BinOp::MaxNm | BinOp::MinNm = op {
+        let r = max_min(true, vn, vm, op == BinOp::MaxNm, fpscr)?;
+        return Some((r, 0));
+    }
     if fpscr & RMODE != 0 {
         return None;
     }
@@ -344,6 +358,7 @@ pub fn bin64(op: BinOp, fpscr: u32, vd: u64, vn: u64, vm: u64) -> Out<u64> {
         BinOp::Mls => acc(vd, mul64(vn, vm), true),
         BinOp::Nmla => acc(neg(vd), mul64(vn, vm), true),
         BinOp::Nmls => acc(neg(vd), mul64(vn, vm), false),
+        // Fused double precision: the soft-float; maximum and minimum: above.
         BinOp::Fma | BinOp::Fms | BinOp::Fnma | BinOp::Fnms | BinOp::MaxNm | BinOp::MinNm => None,
     }
 }
@@ -407,6 +422,22 @@ pub fn to_fixed(
     if y.abs() >= 8_589_934_592.0 {
         return None;
     }
+    let (v, inexact) = round_i64(y, mode);
+    let (lo, hi) = if unsigned {
+        (0, (1i64 << bits) - 1)
+    } else {
+        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+    };
+    if v < lo || v > hi {
+        return None;
+    }
+    Some((v as u32, ixc(inexact)))
+}
+
+/// Rounds `y` (|y| < 2^62) to an integer by `mode` (see [`int_mode`]); also whether that
+/// was inexact.
+#[inline]
+fn round_i64(y: f64, mode: u32) -> (i64, bool) {
     let t = y as i64; // truncated towards zero, exact
     let frac = y - t as f64; // exact: the bits of y below the units
     let v = match mode {
@@ -432,15 +463,55 @@ pub fn to_fixed(
             }
         }
     };
-    let (lo, hi) = if unsigned {
-        (0, (1i64 << bits) - 1)
-    } else {
-        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
-    };
-    if v < lo || v > hi {
-        return None;
+    (v, frac != 0.0)
+}
+
+/// FPRoundInt (VRINT*): a finite single (`dp` false) or double to an integral value by `mode`
+/// (see [`int_mode`]); `exact` (VRINTX) signals IXC when that changed the value. A zero
+/// result keeps the operand's sign.
+#[inline]
+pub fn round_int(dp: bool, a: u64, mode: u32, exact: bool, fpscr_v: u32) -> Out<u64> {
+    let x = finite_value(dp, a, fpscr_v)?;
+    // From 2^52 up every double is integral and comes back as it is (singles from 2^23 up
+    // are integral too and go through the rounding below exactly).
+    if x.abs() >= 4_503_599_627_370_496.0 {
+        return Some((a, 0));
     }
-    Some((v as u32, ixc(frac != 0.0)))
+    let (v, inexact) = round_i64(x, mode);
+    let r = if v == 0 {
+        if dp {
+            a & SIGN64
+        } else {
+            a & u64::from(SIGN32)
+        }
+    } else if dp {
+        (v as f64).to_bits()
+    } else {
+        u64::from((v as f32).to_bits()) // v is a single's integral value: exact
+    };
+    Some((r, ixc(inexact && exact)))
+}
+
+/// FPMaxNum / FPMinNum (VMAXNM/VMINNM) of two non-NaN operands: the larger (smaller) one as
+/// it is, +0 over -0 for the maximum and -0 for the minimum; NaNs and flushed denormals are
+/// left to the soft-float. No flags.
+#[inline]
+pub fn max_min(dp: bool, a: u64, b: u64, max: bool, fpscr_v: u32) -> Option<u64> {
+    let x = finite_or_inf(dp, a, fpscr_v)?;
+    let y = finite_or_inf(dp, b, fpscr_v)?;
+    Some(if x == y {
+        // Equal values have equal bits but for the two zeros: the sign bits AND (max) or
+        // OR (min).
+        if max {
+            a & b
+        } else {
+            a | b
+        }
+    } else if (x > y) == max {
+        a
+    } else {
+        b
+    })
 }
 
 /// FixedToFP: the `bits`-bit integer `v` with `fbits` fraction bits to a single (`dp` false)
@@ -600,6 +671,51 @@ pub fn compute(i: &FpInstr, cpu: &mut Cpu) -> Option<InstrClass> {
                 f
             };
             (InstrClass::FpuDivSqrt, flags)
+        }
+        FpInstr::Un { op, dp, d, m } => {
+            let sign = if dp { SIGN64 } else { u64::from(SIGN32) };
+            let v = get(cpu, dp, m);
+            let (mode, exact) = match op {
+                UnOp::Mov | UnOp::Abs | UnOp::Neg => {
+                    let r = match op {
+                        UnOp::Mov => v,
+                        UnOp::Abs => v & !sign,
+                        _ => v ^ sign,
+                    };
+                    set(cpu, dp, d, r);
+                    return Some(InstrClass::Fpu);
+                }
+                UnOp::RintR => ((sc >> 22) & 3, false),
+                UnOp::RintX => ((sc >> 22) & 3, true),
+                UnOp::RintZ => (3, false),
+                UnOp::RintA => (4, false),
+                UnOp::RintN => (0, false),
+                UnOp::RintP => (1, false),
+                _ => (2, false), // RintM
+            };
+            let (r, f) = round_int(dp, v, mode, exact, sc)?;
+            set(cpu, dp, d, r);
+            (InstrClass::Fpu, f)
+        }
+        FpInstr::MovImm { dp, d, imm8 } => {
+            let f = if dp {
+                super::soft::F64
+            } else {
+                super::soft::F32
+            };
+            set(cpu, dp, d, super::soft::expand_imm(f, imm8));
+            return Some(InstrClass::Fpu);
+        }
+        FpInstr::Sel { cc, dp, d, n, m } => {
+            let take_n = match cc {
+                0 => cpu.z,
+                1 => cpu.v,
+                2 => cpu.n == cpu.v,
+                _ => !cpu.z && cpu.n == cpu.v,
+            };
+            let v = get(cpu, dp, if take_n { n } else { m });
+            set(cpu, dp, d, v);
+            return Some(InstrClass::Fpu);
         }
         FpInstr::Cmp { zero, dp, d, m, .. } => {
             let b = if zero { 0 } else { get(cpu, dp, m) };

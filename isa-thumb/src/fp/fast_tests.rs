@@ -292,6 +292,45 @@ proptest! {
     }
 
     #[test]
+    fn unary_matches_soft(
+        op in select(vec![
+            UnOp::Mov, UnOp::Abs, UnOp::Neg, UnOp::RintR, UnOp::RintZ, UnOp::RintX, UnOp::RintA,
+            UnOp::RintN, UnOp::RintP, UnOp::RintM,
+        ]),
+        a in f32_bits(),
+        d in f64_bits(),
+        f in ctl(),
+    ) {
+        let un = |dp| FpInstr::Un { op, dp, d: 1, m: 0 };
+        check(un(false), &cpu32(&[a], f))?;
+        check(un(true), &cpu64(&[d], f))?;
+    }
+
+    #[test]
+    fn max_min_matches_soft(
+        max: bool,
+        [a, b, _] in ops32(),
+        [x, y, _] in ops64(),
+        f in ctl(),
+    ) {
+        let op = if max { BinOp::MaxNm } else { BinOp::MinNm };
+        check(bin(op, false), &cpu32(&[a, b], f))?;
+        check(bin(op, true), &cpu64(&[x, y], f))?;
+        // Equal operands (the two zeros among them).
+        check(bin(op, false), &cpu32(&[a, a ^ (b & SIGN32)], f))?;
+    }
+
+    #[test]
+    fn moves_match_soft(imm8: u8, cc in 0u8..4, nzcv in 0u8..16, a: u64, b: u64) {
+        let mut cpu = cpu64(&[a, b], 0);
+        (cpu.n, cpu.z, cpu.c, cpu.v) = (nzcv & 8 != 0, nzcv & 4 != 0, nzcv & 2 != 0, nzcv & 1 != 0);
+        for dp in [false, true] {
+            check(FpInstr::MovImm { dp, d: 2, imm8 }, &cpu)?;
+            check(FpInstr::Sel { cc, dp, d: 2, n: 0, m: 1 }, &cpu)?;
+        }
+    }
+
+    #[test]
     fn compare_matches_soft(
         [a, b, _] in ops32(),
         [x, y, _] in ops64(),
