@@ -392,7 +392,7 @@ fn finite_value(dp: bool, bits: u64, fpscr_v: u32) -> Option<f64> {
 /// The rounding an [`IntRound`] selects, by FPSCR.RMode for VCVTR: 0 nearest-even,
 /// 1 towards +inf, 2 towards -inf, 3 towards zero, 4 nearest-away.
 #[inline]
-fn int_mode(r: IntRound, fpscr_v: u32) -> u32 {
+pub fn int_mode(r: IntRound, fpscr_v: u32) -> u32 {
     match r {
         IntRound::Zero => 3,
         IntRound::Fpscr => (fpscr_v >> 22) & 3,
