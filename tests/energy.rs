@@ -87,6 +87,10 @@ fn check_band(elf: &str, board: &str, lo: f64, hi: f64) -> Value {
     .sum();
     assert!((parts - total).abs() <= 1e-6 * total, "{b} vs {total}");
     assert!(b["core_uj"].as_f64().unwrap() > 0.0 && b["fetch_uj"].as_f64().unwrap() > 0.0);
+    // The model's weights are const data in flash: their reads are priced as flash reads
+    // (counted by the board's flash accelerator model).
+    assert!(b["flash_uj"].as_f64().unwrap() > 0.0, "{b}");
+    assert!(b["sram_uj"].as_f64().unwrap() > 0.0, "{b}");
     v
 }
 

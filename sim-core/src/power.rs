@@ -37,8 +37,10 @@
 //! Nothing is counted per memory access here: instruction fetches are the instruction count,
 //! data accesses come from the per-class counters the statistics already keep (one access per
 //! load/store, N per LDM/STM/PUSH/POP of N registers, taken as its cycles minus one per
-//! instruction — the TRM's 1+N), and flash data reads from the bus when it counts them
-//! ([`Activity::flash_data_reads`]; 0 otherwise, which prices them as SRAM accesses).
+//! instruction — the TRM's 1+N), and flash data reads from the flash accelerator model's
+//! counters (`[flash_accel]` boards: every data read of flash goes through it; on a board
+//! without one they are priced as SRAM accesses). A region of interest gets its share of the
+//! run's flash data reads in proportion to its data accesses.
 
 use crate::board::{Board, PowerSpec};
 use crate::isa::InstrClass;
@@ -240,9 +242,30 @@ impl Activity {
         }
     }
 
-    /// The activity of a whole machine so far.
+    /// The activity of a whole machine so far, flash data reads from the board's flash
+    /// accelerator model (which sees every data read of flash) when it has one.
     pub fn of_machine(m: &Machine) -> Activity {
-        Activity::of(&m.stats, m.bus.now)
+        Activity {
+            flash_data_reads: m.bus.map.accel.as_ref().map_or(0, |a| a.stats.data_reads),
+            ..Activity::of(&m.stats, m.bus.now)
+        }
+    }
+
+    /// This part of `whole` with its share of `whole`'s flash data reads, in proportion to its
+    /// data accesses (a region of interest's calls: the statistics snapshot at a call cannot
+    /// see the bus's counters).
+    pub fn with_flash_share_of(&self, whole: &Activity) -> Activity {
+        let all = whole.data_accesses();
+        let flash_data_reads = if all == 0 {
+            0
+        } else {
+            (whole.flash_data_reads as f64 * self.data_accesses() as f64 / all as f64).round()
+                as u64
+        };
+        Activity {
+            flash_data_reads,
+            ..*self
+        }
     }
 
     /// What happened between `earlier` and `self`.

@@ -5,7 +5,7 @@
 use crate::board::RegionKind;
 use crate::loader::SymbolKind;
 use crate::machine::{Machine, StopReason};
-use crate::power::{Energy, EnergyModel};
+use crate::power::{Activity, Energy, EnergyModel};
 use crate::units::bytes;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -570,6 +570,7 @@ fn functions(m: &Machine) -> Vec<FunctionReport> {
 
 fn roi(m: &Machine) -> Vec<RoiReport> {
     let model = EnergyModel::new(&m.board);
+    let whole = Activity::of_machine(m);
     m.stats
         .roi
         .iter()
@@ -584,6 +585,7 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
             };
             let cycles = mean(&t.cycles);
             let per_call = |x: f64| if calls == 0 { 0.0 } else { x / calls as f64 };
+            let activity = t.activity.with_flash_share_of(&whole);
             RoiReport {
                 symbol: m.image.describe_addr(t.addr),
                 calls,
@@ -594,8 +596,8 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
                 latency_ms: cycles / m.board.clock_hz as f64 * 1000.0,
                 energy_uj: model
                     .as_ref()
-                    .map(|e| per_call(e.energy(&t.activity).total_uj)),
-                avg_power_mw: model.as_ref().map(|e| e.avg_power_mw(&t.activity)),
+                    .map(|e| per_call(e.energy(&activity).total_uj)),
+                avg_power_mw: model.as_ref().map(|e| e.avg_power_mw(&activity)),
             }
         })
         .collect()
