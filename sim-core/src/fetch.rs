@@ -140,17 +140,23 @@ impl Cache {
     #[inline]
     fn access(&mut self, g: u32) -> bool {
         let s = (g & self.set_mask) as usize * self.ways;
-        let set = &mut self.tags[s..s + self.ways];
-        if set[0] == g {
+        // The MRU way first: loops hit there, and this path needs no stack frame.
+        if self.tags.get(s) == Some(&g) {
             return true;
         }
+        self.access_rest(s, g)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn access_rest(&mut self, s: usize, g: u32) -> bool {
+        let set = &mut self.tags[s..s + self.ways];
         let pos = set.iter().position(|&t| t == g);
-        let hit = pos.is_some();
         // Move to front: the hit way, or the LRU (last) way for a miss.
         let from = pos.unwrap_or(set.len() - 1);
         set[..=from].rotate_right(1);
         set[0] = g;
-        hit
+        pos.is_some()
     }
 
     fn clear(&mut self) {
