@@ -182,6 +182,15 @@ impl Thumb {
         self.core.run_instr(cpu, bus, &instr, pc, len)
     }
 
+    /// The INVSTATE UsageFault of executing with EPSR.T = 0, checked before a step and when a
+    /// run batch starts: everything that clears T inside a batch (BX/BLX/POP/LDR to an even
+    /// address, exception return) also ends the batch (`bus.exc.dirty` or a non-plain flow).
+    #[inline(always)]
+    fn invalid_state(cpu: &Cpu) -> Option<Trap> {
+        (!cpu.thumb)
+            .then_some(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into())
+    }
+
     #[inline(always)]
     fn sync_epoch(&mut self, bus: &Bus) {
         if bus.code_epoch != self.cache.epoch {
@@ -190,13 +199,11 @@ impl Thumb {
         }
     }
 
-    /// Executes one instruction (the cache is in sync with `bus.code_epoch`).
+    /// Executes one instruction (the cache is in sync with `bus.code_epoch`, and EPSR.T is
+    /// set: see [`Thumb::invalid_state`]).
     #[inline(always)]
     fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Done, Trap> {
         let pc = cpu.r[15];
-        if !cpu.thumb {
-            return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
-        }
         // Flash accelerator (timing): only when fetch enters another flash granule; never on
         // boards without one (fetch_mask 0). The stall lands in bus.wait.
         if (pc ^ bus.fetch_at) & bus.fetch_mask != 0 {
@@ -288,6 +295,9 @@ impl Core {
 
 impl Isa for Thumb {
     fn step(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Retired, Trap> {
+        if let Some(t) = Thumb::invalid_state(cpu) {
+            return Err(t);
+        }
         self.sync_epoch(bus);
         self.step_inner(cpu, bus).map(Done::retired)
     }
@@ -342,6 +352,9 @@ impl Thumb {
         budget: u64,
     ) -> RunExit {
         self.sync_epoch(bus);
+        if let Some(t) = Thumb::invalid_state(cpu) {
+            return RunExit::Trap(t);
+        }
         for _ in 0..budget {
             match self.step_inner(cpu, bus) {
                 Ok(d) => {
@@ -362,6 +375,9 @@ impl Thumb {
                                     return RunExit::Event;
                                 }
                             }
+                        }
+                        if !cpu.thumb {
+                            return RunExit::Event;
                         }
                     }
                     if bus.now >= bus.next_event || bus.exc.dirty {

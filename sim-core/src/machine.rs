@@ -296,6 +296,7 @@ impl Machine {
                 budget = budget.min((max - self.bus.now).max(1));
             }
             let entered_main = self.stats.main_entered;
+            self.stats.sync_stack(&self.cpu);
             let exit = if self.untracked {
                 self.isa
                     .run_untracked(&mut self.cpu, &mut self.bus, &mut self.stats, budget)

@@ -188,7 +188,7 @@ pub struct Stats {
     /// The hot path looks at SP only when it drops below this (the low-water mark of the
     /// active stack, or the floor while no collision was seen) ...
     sp_watch: u32,
-    /// ... or when the CPU switched stacks since ([`Cpu::stack_switches`]).
+    /// [`Cpu::stack_switches`] when SP was last looked at (see [`Stats::sync_stack`]).
     seen_switches: u32,
     /// The first time the stack ran below `stack_floor`: (next PC, SP).
     pub collision: Option<(u32, u32)>,
@@ -246,15 +246,26 @@ impl Stats {
 
     /// Accounts one retired instruction of class number `class` (`InstrClass as usize`): the
     /// hot loop's form. The stack is looked at only when SP drops below the active stack's
-    /// low-water mark (or the floor) or the CPU switched stacks, so the common case is one
-    /// compare.
+    /// low-water mark (or the floor), so the common case is one compare. A switch of the
+    /// active stack is noticed by [`Stats::sync_stack`]: the run loop calls it before each
+    /// batch and [`Stats::flow`] at exception returns (the other switches, exception entry and
+    /// MSR CONTROL, end a batch).
     #[inline(always)]
     pub fn retire_class(&mut self, cpu: &Cpu, class: usize, cycles: u32) {
         self.instructions += 1;
         self.by_class[class] += 1;
         self.cycles_by_class[class] += u64::from(cycles);
-        if cpu.r[13] < self.sp_watch || cpu.stack_switches != self.seen_switches {
+        if cpu.r[13] < self.sp_watch {
             self.stack_moved(cpu);
+        }
+    }
+
+    /// After a possible switch of the active stack (MSP/PSP): makes the next retired
+    /// instruction look at SP.
+    #[inline]
+    pub fn sync_stack(&mut self, cpu: &Cpu) {
+        if cpu.stack_switches != self.seen_switches {
+            self.sp_watch = u32::MAX;
         }
     }
 
@@ -303,6 +314,9 @@ impl Stats {
     /// start-up code ends and the program's own memory use begins).
     pub fn flow(&mut self, cpu: &Cpu, flow: Flow, now: u64) -> bool {
         let mut attention = false;
+        if flow == Flow::ExceptionReturn {
+            self.sync_stack(cpu);
+        }
         match flow {
             Flow::Call => {
                 if !self.main_entered && self.main_addr == Some(cpu.pc()) {

@@ -753,6 +753,10 @@ impl Core {
                     // BLXWritePC: no exception return through BLX.
                     cpu.r[14] = next | 1;
                     cpu.thumb = target & 1 != 0;
+                    if !cpu.thumb {
+                        // End the run batch: EPSR.T is checked when a batch starts.
+                        bus.exc.dirty = true;
+                    }
                     cpu.r[15] = target & !1;
                     return Ok(retired(InstrClass::Branch, cycles, Flow::Call));
                 }

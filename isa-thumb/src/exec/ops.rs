@@ -138,6 +138,10 @@ pub fn bx_write_pc(
         return Ok(Flow::ExceptionReturn);
     }
     cpu.thumb = addr & 1 != 0;
+    if !cpu.thumb {
+        // End the run batch: the run loop checks EPSR.T when a batch starts (INVSTATE).
+        bus.exc.dirty = true;
+    }
     cpu.r[15] = addr & !1;
     Ok(Flow::Return)
 }
