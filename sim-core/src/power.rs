@@ -137,11 +137,12 @@ impl ClassWeights {
         }
     }
 
-    fn all(&self) -> impl Iterator<Item = f64> + '_ {
+    /// Every weight with its TOML key.
+    fn named(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
         InstrClass::ALL
             .iter()
-            .map(|c| self.get(*c))
-            .chain(std::iter::once(self.other))
+            .map(|c| (c.name(), self.get(*c)))
+            .chain(std::iter::once(("other", self.other)))
     }
 }
 
@@ -452,12 +453,15 @@ pub fn validate(p: &PowerSpec) -> Result<(), String> {
         }
     }
     let w = p.weights;
-    for v in w
-        .all()
-        .chain([p.access.fetch, p.access.sram, p.access.flash])
-    {
+    let weights = w.named().map(|(k, v)| ("weights", k, v));
+    let access = [
+        ("access", "fetch", p.access.fetch),
+        ("access", "sram", p.access.sram),
+        ("access", "flash", p.access.flash),
+    ];
+    for (table, key, v) in weights.chain(access) {
         if !(v.is_finite() && v >= 0.0) {
-            return Err(format!("a power weight ({v}) is not a number >= 0"));
+            return Err(format!("power.{table}.{key} {v} is not a number >= 0"));
         }
     }
     if REFERENCE_MIX.iter().any(|e| w.get(e.class) <= 0.0) {
@@ -547,6 +551,24 @@ mod tests {
             (e.total_uj - 4.5).abs() < 1e-9 && e.active_uj == 0.0,
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn bad_power_facts_are_named_with_their_number() {
+        let nano = crate::board::BUILTIN[0].1;
+        let with = |extra: &str| Board::from_toml(&format!("{nano}\n{extra}\n"), "x.toml");
+        let err = with("[power.weights]\nmul = -1.5").unwrap_err().to_string();
+        assert!(err.contains("power.weights.mul -1.5"), "{err}");
+        let err = with("[power.access]\nflash = nan").unwrap_err().to_string();
+        assert!(err.contains("power.access.flash NaN"), "{err}");
+        let err = with("[power.weights]\nalu = 0.0").unwrap_err().to_string();
+        assert!(err.contains("calibrate"), "{err}");
+        let err = with("[power.weights]\nbogus = 1.0")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bogus"), "{err}");
+        let b = with("[power.weights]\ndsp = 2.0").unwrap();
+        assert_eq!(b.power.unwrap().weights.dsp, 2.0);
     }
 
     #[test]
