@@ -376,6 +376,62 @@ mod tests {
     }
 
     #[test]
+    fn boards_build_their_accelerators() {
+        use crate::board::Board;
+        use crate::memory::MemoryMap;
+        let accel = |name: &str| MemoryMap::new(&Board::load(name).unwrap()).accel;
+        let art = accel("nucleo-l4r5zi").unwrap();
+        assert_eq!(
+            (art.spec.kind, art.wait_states, art.base),
+            (AccelKind::Art, 5, 0x0800_0000)
+        );
+        assert!(accel("mps2-an386").is_none(), "QEMU's SSRAM needs no model");
+        // RP2040: one 2-way cache for code and data; no prefetch, so sequential code misses
+        // once per 8-byte line, and data read once is then a hit for fetch too.
+        let mut xip = accel("pico").unwrap();
+        assert_eq!(xip.fetch(0x1000_0100, 0), 56);
+        assert_eq!(xip.fetch(0x1000_0108, 60), 56);
+        assert_eq!(xip.data(0x1000_0200, 100), 56);
+        assert_eq!(xip.fetch(0x1000_0200, 200), 0);
+        assert_eq!(xip.fetch(0x1000_0100, 300), 0);
+        // nRF52840: the instruction cache does not serve data (DCODE) reads.
+        let mut nrf = accel("nano33ble").unwrap();
+        assert_eq!(nrf.fetch(0x100, 0), 2);
+        assert_eq!(nrf.data(0x100, 10), 2);
+        assert_eq!(nrf.data(0x200, 20), 2);
+        assert_eq!(
+            nrf.data(0x100, 30),
+            2,
+            "no data cache: only the line buffer"
+        );
+        assert_eq!(nrf.fetch(0x100, 40), 0);
+    }
+
+    #[test]
+    fn a_bad_flash_accel_table_fails_the_board() {
+        let t = r#"
+name = "x"
+description = "x"
+core = "cortex-m4"
+clock_hz = 1
+[[region]]
+name = "FLASH"
+kind = "flash"
+base = 0
+size = 0x1000
+wait_states = 3
+[flash_accel]
+kind = "art"
+read_bytes = 12
+source = "test"
+"#;
+        let e = crate::board::Board::from_toml(t, "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("board x") && e.contains("read_bytes 12"), "{e}");
+    }
+
+    #[test]
     fn bad_geometry_is_named() {
         let mut s = art().spec;
         s.read_bytes = 12;
