@@ -64,7 +64,7 @@ impl DecodeCache {
         (slot.len != 0).then_some(slot)
     }
 
-    fn put(&mut self, pc: u32, instr: Instr, len: u32) {
+    fn put(&mut self, pc: u32, instr: Instr, len: u32, bus: &Bus, timing: &Timing) {
         let pi = (pc >> PAGE_SHIFT) as usize;
         if pi >= self.pages.len() {
             self.pages.resize_with(pi + 1, || None);
@@ -85,7 +85,7 @@ impl DecodeCache {
         });
         page[((pc >> 1) as usize) & (SLOTS - 1)] = Slot {
             instr,
-            fast: fast::lower(&instr, pc),
+            fast: fast::lower(&instr, pc, bus, timing),
             len: len as u8,
         };
     }
@@ -177,7 +177,7 @@ impl Thumb {
     fn step_miss(&mut self, cpu: &mut Cpu, bus: &mut Bus, pc: u32) -> Result<Done, Trap> {
         let (instr, len, cacheable) = self.fetch_decode(bus, pc)?;
         if cacheable {
-            self.cache.put(pc, instr, len);
+            self.cache.put(pc, instr, len, bus, &self.core.timing);
         }
         self.core.run_instr(cpu, bus, &instr, pc, len)
     }

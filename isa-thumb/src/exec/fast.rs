@@ -18,6 +18,8 @@ use crate::alu::{add_with_carry, shift_c};
 use crate::dsp::{DspInstr, ExtOp, NO_REG};
 use crate::instr::{Cond, DpOp, Instr, MemSize, Offset, Operand2, ShiftType};
 use crate::thumb::Core;
+use crate::timing::Timing;
+use sim_core::board::RegionKind;
 use sim_core::isa::{Flow, InstrClass};
 use sim_core::{Bus, Cpu, Trap};
 
@@ -65,9 +67,18 @@ pub(crate) enum Fast {
     /// rd = rn - rm with NZCV (rd = 16: CMP).
     SubsReg { rd: u8, rn: u8, rm: u8 },
     /// B: unconditional, to a resolved target.
-    B { target: u32 },
+    B {
+        target: u32,
+        /// Cycles when taken (1 + refill for this target), or 0: compute them at run time.
+        taken: u8,
+    },
     /// B<cond>: to a resolved target when `cond` passes.
-    BCond { cond: u8, target: u32 },
+    BCond {
+        cond: u8,
+        target: u32,
+        /// As in [`Fast::B`].
+        taken: u8,
+    },
     /// LDR rt, \[rn, #imm\] (any size; `signed` sign-extends).
     LoadImm {
         size: MemSize,
@@ -178,23 +189,40 @@ fn reg_value(op2: Operand2) -> Option<u8> {
 }
 
 /// Lowers `instr` (at `pc`) to its fast form, or [`Fast::Generic`].
-pub(crate) fn lower(instr: &Instr, pc: u32) -> Fast {
-    lower_inner(instr, pc).unwrap_or(Fast::Generic)
+pub(crate) fn lower(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Fast {
+    lower_inner(instr, pc, bus, t).unwrap_or(Fast::Generic)
 }
 
-fn lower_inner(instr: &Instr, pc: u32) -> Option<Fast> {
+/// The cycles of a taken branch to `target` when they can be fixed at decode time: the target
+/// is in flash (its width and alignment, which set the refill, cannot change while the
+/// decode cache holds this branch); otherwise 0 (computed when the branch executes).
+fn taken_cycles(bus: &Bus, t: &Timing, target: u32) -> u8 {
+    let in_flash = bus
+        .map
+        .find(target, 2)
+        .is_some_and(|(i, _)| bus.map.regions[i].kind == RegionKind::Flash);
+    if in_flash {
+        u8::try_from(1 + refill(t, bus, target)).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
     Some(match *instr {
         Instr::DataProc {
             op, s, rd, rn, op2, ..
         } => lower_dp(op, s, rd, rn, op2)?,
         Instr::B { cond, offset, .. } => {
             let target = pc.wrapping_add(4).wrapping_add(offset as u32);
+            let taken = taken_cycles(bus, t, target);
             if cond == Cond::Al {
-                Fast::B { target }
+                Fast::B { target, taken }
             } else {
                 Fast::BCond {
                     cond: cond as u8,
                     target,
+                    taken,
                 }
             }
         }
@@ -515,6 +543,16 @@ fn pick(c: bool, a: u32, b: u32) -> u32 {
     }
 }
 
+/// Cycles of a taken B/B<cond>: fixed at decode time when `taken` is not 0.
+#[inline(always)]
+fn branch_cycles(t: &Timing, bus: &Bus, target: u32, taken: u8) -> u32 {
+    if taken != 0 {
+        u32::from(taken)
+    } else {
+        1 + refill(t, bus, target)
+    }
+}
+
 #[inline(always)]
 fn set_nzcv(cpu: &mut Cpu, r: u32, c: bool, v: bool) {
     cpu.n = r >> 31 != 0;
@@ -641,14 +679,26 @@ impl Core {
                 set_nzcv(cpu, v, c, o);
                 alu
             }
-            Fast::B { target } => {
+            Fast::B { target, taken } => {
                 npc = target;
-                retired(InstrClass::Branch, 1 + refill(t, bus, target), Flow::Plain)
+                retired(
+                    InstrClass::Branch,
+                    branch_cycles(t, bus, target, taken),
+                    Flow::Plain,
+                )
             }
-            Fast::BCond { cond, target } => {
+            Fast::BCond {
+                cond,
+                target,
+                taken,
+            } => {
                 if passes(cond, cpu) {
                     npc = target;
-                    retired(InstrClass::Branch, 1 + refill(t, bus, target), Flow::Plain)
+                    retired(
+                        InstrClass::Branch,
+                        branch_cycles(t, bus, target, taken),
+                        Flow::Plain,
+                    )
                 } else {
                     retired(InstrClass::Skipped, t.alu, Flow::Plain)
                 }
@@ -970,7 +1020,7 @@ size = 0x0001_0000
                 (decode_for(hw1, 0, arch, fpu), 2)
             };
             let pc = 0x1000 + (rng.next() % 0x4000) * 2;
-            let f = lower(&instr, pc);
+            let f = lower(&instr, pc, &bus_a, &Core::new(profile, fpu).timing);
             if f == Fast::Generic {
                 continue;
             }
