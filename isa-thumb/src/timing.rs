@@ -20,6 +20,8 @@ pub struct Timing {
     pub refill_unaligned_wide: u32,
     /// Extra cycles of BL over a taken B (ARMv6-M executes BL as two halves).
     pub bl_extra: u32,
+    /// Extra cycles when LDM/POP loads PC, beyond 1 + N + P (Cortex-M0+: POP with PC 3 + N).
+    pub load_pc_extra: u32,
     /// MUL (32-bit result).
     pub mul: u32,
     /// MLA/MLS (32-bit result with accumulate).
@@ -89,6 +91,7 @@ impl Timing {
         refill: 1,
         refill_unaligned_wide: 1,
         bl_extra: 0,
+        load_pc_extra: 0,
         mul: 1,
         mla: 1,
         mul_long: 1,
@@ -122,14 +125,15 @@ impl Timing {
 
     /// Cortex-M0+ (DDI 0484C §3.3, Table 3-1): ALU 1; B taken 2 (P = 1, the 2-stage pipeline
     /// fetches 32 bits so target alignment does not matter), not taken 1; BL 3; BX/BLX 2;
-    /// LDR/STR 2 (no pipelining); LDM/STM/PUSH 1 + N, POP with PC 3 + N (1 + N + P, P = 2
-    /// approximated by the common P = 1 here); MULS 1 (single-cycle multiplier option);
+    /// LDR/STR 2 (no pipelining); LDM/STM/PUSH/POP 1 + N, POP with PC 3 + N (1 + N + P with
+    /// P = 1, plus `load_pc_extra` 1); MULS 1 (single-cycle multiplier option);
     /// MSR/MRS 4/3 (3 taken); DMB/DSB/ISB 3; no divider, long multiply, DSP or FPU.
     pub const CORTEX_M0PLUS: Timing = Timing {
         alu: 1,
         refill: 1,
         refill_unaligned_wide: 0,
         bl_extra: 1,
+        load_pc_extra: 1,
         mul: 1,
         mla: 1,
         mul_long: 1,

@@ -5,7 +5,7 @@
 
 mod exec_support;
 
-use exec_support::{Rig, CODE, DATA};
+use exec_support::{Rig, CODE, DATA, STACK};
 use sim_core::board::CoreProfile::{self, CortexM0plus, CortexM3, CortexM4f, CortexM7};
 use sim_core::Isa;
 
@@ -140,6 +140,24 @@ fn branch_refill_depends_on_target_width_and_alignment() {
     // M0+: taken branch 2 whatever the target; M7 (approximation): 2.
     assert_eq!(cycles(CortexM0plus, &[BW, NOP, NOP]), [2, 1]);
     assert_eq!(cycles(CortexM7, &[NOP, BW, NOP, MLA[0], MLA[1]]), [1, 2, 1]);
+}
+
+#[test]
+fn pop_with_pc_costs_one_plus_n_plus_refill() {
+    // pop {r4, pc} returning to a word-aligned address: M3/M4 1 + N + P = 1 + 2 + 1;
+    // M0+ (DDI 0484 Table 3-1): POP with PC 3 + N = 5.
+    for (core, want) in [(CortexM4f, 4), (CortexM3, 4), (CortexM0plus, 5)] {
+        let mut rig = Rig::core(core);
+        rig.bus.poke_bytes(CODE, &0xbd10u16.to_le_bytes()).unwrap();
+        let sp = STACK - 8;
+        let mut frame = 0x1234u32.to_le_bytes().to_vec();
+        frame.extend_from_slice(&((CODE + 0x40) | 1).to_le_bytes());
+        rig.bus.poke_bytes(sp, &frame).unwrap();
+        rig.cpu.r[13] = sp;
+        rig.cpu.r[15] = CODE;
+        let r = rig.isa.step(&mut rig.cpu, &mut rig.bus).unwrap();
+        assert_eq!((r.cycles, rig.cpu.r[15]), (want, CODE + 0x40), "{core}");
+    }
 }
 
 #[test]

@@ -687,7 +687,7 @@ impl Core {
                 match flow {
                     Some(f) => Ok(retired(
                         InstrClass::LoadStoreMulti,
-                        cycles + refill(t, bus, cpu.r[15]),
+                        cycles + t.load_pc_extra + refill(t, bus, cpu.r[15]),
                         f,
                     )),
                     None => {
