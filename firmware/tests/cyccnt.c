@@ -3,7 +3,8 @@
  * checked against what firmware measures on itself (tests/cyccnt_roi.rs) and
  * docs/timing.md can explain the cycles per instruction of each loop.
  *
- * Built for mps2-an386 (zero wait states) and nucleo-l4r5zi (flash behind the
+ * Built for mps2-an386 (zero wait states), nano33ble (nRF52840 instruction
+ * cache) and nucleo-l4r5zi (flash behind the
  * ART accelerator, 5 wait states): the weights are const, i.e. in flash.
  * Not recorded by qemu-check: QEMU's CYCCNT does not count (reads 0). */
 #include <stdint.h>
