@@ -168,6 +168,15 @@ fn readable(r: u8) -> bool {
     r < 15
 }
 
+/// An immediate offset as the value added to the base (`add` false: its negation).
+fn offset(add: bool, i: u16) -> u32 {
+    if add {
+        u32::from(i)
+    } else {
+        u32::from(i).wrapping_neg()
+    }
+}
+
 /// The immediate value of an operand that is an immediate whose carry-out does not matter.
 fn imm_value(op2: Operand2) -> Option<u32> {
     match op2 {
@@ -242,11 +251,7 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
                         return None;
                     }
                     let base = pc.wrapping_add(4) & !3;
-                    let addr = if am.add {
-                        base.wrapping_add(u32::from(i))
-                    } else {
-                        base.wrapping_sub(u32::from(i))
-                    };
+                    let addr = base.wrapping_add(offset(am.add, i));
                     if size != MemSize::Word {
                         return None;
                     }
@@ -258,22 +263,14 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
                     signed,
                     rt,
                     rn: am.rn,
-                    imm: if am.add {
-                        u32::from(i)
-                    } else {
-                        u32::from(i).wrapping_neg()
-                    },
+                    imm: offset(am.add, i),
                 },
                 Offset::Imm(i) if am.wback && rt != am.rn => Fast::LoadWb {
                     size,
                     signed,
                     rt,
                     rn: am.rn,
-                    off: if am.add {
-                        u32::from(i)
-                    } else {
-                        u32::from(i).wrapping_neg()
-                    },
+                    off: offset(am.add, i),
                     index: am.index,
                 },
                 Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
@@ -300,21 +297,13 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
                     size,
                     rt,
                     rn: am.rn,
-                    imm: if am.add {
-                        u32::from(i)
-                    } else {
-                        u32::from(i).wrapping_neg()
-                    },
+                    imm: offset(am.add, i),
                 },
                 Offset::Imm(i) if am.wback && rt != am.rn => Fast::StoreWb {
                     size,
                     rt,
                     rn: am.rn,
-                    off: if am.add {
-                        u32::from(i)
-                    } else {
-                        u32::from(i).wrapping_neg()
-                    },
+                    off: offset(am.add, i),
                     index: am.index,
                 },
                 Offset::Reg { rm, shift } if am.index && !am.wback && am.add && readable(rm) => {
