@@ -37,7 +37,7 @@
 //! VMOV immediate, VSEL).
 
 use super::soft::fpscr;
-use super::{BinOp, FpInstr, IntRound, UnOp};
+use super::{get, set, BinOp, FpInstr, IntRound, UnOp};
 use sim_core::{Cpu, InstrClass};
 
 /// FPSCR.RMode.
@@ -604,22 +604,6 @@ pub fn convert(to_dp: bool, a: u64, fpscr_v: u32) -> Out<u64> {
         return None;
     }
     Some((u64::from(r.to_bits()), ixc(inexact)))
-}
-
-fn get(cpu: &Cpu, dp: bool, r: u8) -> u64 {
-    if dp {
-        cpu.d(usize::from(r))
-    } else {
-        u64::from(cpu.s[usize::from(r)])
-    }
-}
-
-fn set(cpu: &mut Cpu, dp: bool, r: u8, v: u64) {
-    if dp {
-        cpu.set_d(usize::from(r), v);
-    } else {
-        cpu.s[usize::from(r)] = v as u32;
-    }
 }
 
 /// Executes `i` on the host fast path if it is one of the operations above and its

@@ -647,6 +647,7 @@ fn fmt_of(dp: bool) -> Fmt {
     }
 }
 
+/// Reads S`r` (zero-extended) or D`r`.
 fn get(cpu: &Cpu, dp: bool, r: u8) -> u64 {
     if dp {
         cpu.d(usize::from(r))
@@ -655,6 +656,7 @@ fn get(cpu: &Cpu, dp: bool, r: u8) -> u64 {
     }
 }
 
+/// Writes S`r` (the low word of `v`) or D`r`.
 fn set(cpu: &mut Cpu, dp: bool, r: u8, v: u64) {
     if dp {
         cpu.set_d(usize::from(r), v);
