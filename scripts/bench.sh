@@ -6,6 +6,8 @@
 # usage: scripts/bench.sh [FIRMWARE.elf ...]
 #   default: firmware/prebuilt/bench_conv_int8-cortex-{m4,m3,m0plus}.elf
 #   (the int8 convolution of conv_int8 run 100 times, ~150-220 M instructions)
+#   and firmware/prebuilt/bench_dsp-cortex-{m4,m7}.elf (CMSIS-style int8/q15 kernels on
+#   DSP-extension intrinsics, ~132 M instructions)
 # Then the accounting overhead on the first ELF (isa-thumb/examples/bench_loop).
 #
 # Builds thimble in release mode first (or uses $THIMBLE if set).  The board follows the ELF name like
@@ -18,7 +20,9 @@ cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
     set -- firmware/prebuilt/bench_conv_int8-cortex-m4.elf \
         firmware/prebuilt/bench_conv_int8-cortex-m3.elf \
-        firmware/prebuilt/bench_conv_int8-cortex-m0plus.elf
+        firmware/prebuilt/bench_conv_int8-cortex-m0plus.elf \
+        firmware/prebuilt/bench_dsp-cortex-m4.elf \
+        firmware/prebuilt/bench_dsp-cortex-m7.elf
 fi
 
 if [ -n "${THIMBLE:-}" ]; then
