@@ -454,6 +454,19 @@ pub fn fp_execute_check(cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Fault> {
     Ok(())
 }
 
+/// True when [`fp_execute_check`] would pass and change nothing: an FPU, full CP10 access in
+/// CPACR, no lazy preservation pending and, with FPCCR.ASPEN, an FP context already active.
+/// The fast path of the decode cache runs FP instructions only then; anything else takes the
+/// generic executor, which calls [`fp_execute_check`].
+#[inline(always)]
+pub fn fp_ready(cpu: &Cpu, bus: &Bus) -> bool {
+    let e = &bus.exc;
+    e.has_fpu
+        && (e.cpacr >> CPACR_CP10_SHIFT) & 3 == 0b11
+        && e.fpccr & fpccr::LSPACT == 0
+        && (e.fpccr & fpccr::ASPEN == 0 || cpu.control & control::FPCA != 0)
+}
+
 /// `PreserveFPState()`: stores S0–S15 and FPSCR into the frame space reserved at FPCAR and
 /// clears FPCCR.LSPACT (lazy stacking on the first FP instruction of a handler). A failed
 /// store is a BusFault at that address.

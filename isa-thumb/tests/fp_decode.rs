@@ -96,3 +96,31 @@ fn every_assembled_fp_instruction_decodes_like_capstone() {
 fn instr_is_small() {
     assert!(std::mem::size_of::<FpInstr>() <= 8);
 }
+
+/// M-profile FPUs have D0-D15 only: encodings naming D16-D31 (the D/N/M bit set on a
+/// double-precision operand) are UNDEFINED on every FPU, as QEMU has them (and executing one
+/// used to index past S31). Without an FPU they stay FP encodings, for the NOCP fault.
+#[test]
+fn d16_to_d31_are_undefined() {
+    let cases: [(u16, u16, &str); 5] = [
+        (0xEDD0, 0x0B00, "vldr d16, [r0]"),
+        (0xEDC0, 0x0B02, "vstr d16, [r0, #8]"),
+        (0xEC51, 0x0B30, "vmov r0, r1, d16"),
+        (0xEE30, 0x0BA0, "vadd.f64 d0, d16, d16"),
+        (0xEE00, 0x0B90, "vmov.32 d16[0], r0"),
+    ];
+    for (hw1, hw2, text) in cases {
+        assert!(decode32(hw1, hw2).is_some(), "{text}: an FP encoding");
+        for fpu in [FpuKind::Fpv4Sp, FpuKind::Fpv5Sp, FpuKind::Fpv5Dp] {
+            assert_eq!(
+                decode32_for(hw1, hw2, fpu),
+                None,
+                "{text} on {fpu:?}: D16-D31 do not exist"
+            );
+        }
+    }
+    // Their D0-D15 twins exist on FPv5-DP.
+    for (hw1, hw2) in [(0xED90, 0x0B00), (0xEE30, 0x0B00)] {
+        assert!(decode32_for(hw1, hw2, FpuKind::Fpv5Dp).is_some());
+    }
+}

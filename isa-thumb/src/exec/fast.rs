@@ -29,6 +29,12 @@ use sim_core::{Bus, Cpu, Trap};
 pub(crate) enum Fast {
     /// No fast form.
     Generic,
+    /// An FP instruction's fast form ([`crate::fp::lower`]) and its cycles (0: by the class
+    /// the computation reports).
+    Fp {
+        op: crate::fp::lower::FpFast,
+        cycles: u8,
+    },
     /// rd = rn + imm (SUB folded as the negated immediate), flags unchanged.
     AddImm { rd: u8, rn: u8, imm: u32 },
     /// rd = imm - rn, flags unchanged.
@@ -219,6 +225,10 @@ fn taken_cycles(bus: &Bus, t: &Timing, target: u32) -> u8 {
 
 fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
     Some(match *instr {
+        Instr::Fp { ref op, .. } if bus.exc.has_fpu => {
+            let (op, cycles) = crate::fp::lower::lower(op, pc, t)?;
+            Fast::Fp { op, cycles }
+        }
         Instr::DataProc {
             op, s, rd, rn, op2, ..
         } => lower_dp(op, s, rd, rn, op2)?,
@@ -570,6 +580,30 @@ impl Core {
         let mut npc = next;
         let d = match *f {
             Fast::Generic => return self.execute(cpu, bus, instr, pc, len, false),
+            Fast::Fp { ref op, cycles } => {
+                use crate::fp::lower::{run, Step};
+                let Instr::Fp { op: ref fp, .. } = *instr else {
+                    return self.execute(cpu, bus, instr, pc, len, false);
+                };
+                if !crate::exception::fp_ready(cpu, bus) {
+                    return self.execute(cpu, bus, instr, pc, len, false);
+                }
+                match run(op, fp, cpu, bus) {
+                    Ok(Step::Done(class)) => {
+                        let cycles = match (cycles, class) {
+                            (0, InstrClass::FpuDivSqrt) => t.fpu_div_sqrt,
+                            (0, _) => t.fpu,
+                            (c, _) => u32::from(c),
+                        };
+                        retired(class, cycles, Flow::Plain)
+                    }
+                    Ok(Step::Generic) => return self.execute(cpu, bus, instr, pc, len, false),
+                    Err(fault) => {
+                        bus.take_wait();
+                        return Err(fault.into());
+                    }
+                }
+            }
             Fast::AddImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize].wrapping_add(imm);
                 alu
@@ -909,7 +943,7 @@ fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), Trap> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode32, decode_for, is_32bit};
+    use crate::decode::{decode_for, is_32bit};
     use sim_core::board::Board;
     use sim_core::console::Console;
     use sim_core::exception::{ccr, ExceptionState};
@@ -986,6 +1020,61 @@ size = 0x0001_0000
         (0xF840_0800, 0x000F_F7FF), // STR
     ];
 
+    /// FP encodings (ARMv7-M A6.4, A6.5): VLDR/VSTR (S and D), VMOV between a core register
+    /// and an S register, VMRS, and the data-processing space (VADD...VDIV, VFMA..., VMOV
+    /// immediate, VABS/VNEG/VSQRT, VCMP, VCVT, and FPv5's VSEL/VMAXNM/VRINT/VCVT{A,N,P,M}).
+    const FP_TEMPLATES: [(u32, u32); 5] = [
+        (0xED00_0A00, 0x00DF_F1FF), // VLDR / VSTR
+        (0xEE00_0A10, 0x001F_F080), // VMOV Sn <-> Rt
+        (0xEEF1_0A10, 0x0000_F000), // VMRS Rt / APSR_nzcv, FPSCR
+        (0xEE00_0A00, 0x00FF_F1EF), // VFP data processing
+        (0xFE00_0A00, 0x00FF_F1EF), // FPv5 additions (VSEL, VMAXNM, VRINT, VCVT with rounding)
+    ];
+
+    /// An S-register value: normal floats of moderate size (the host fast path's case),
+    /// zeros, denormals, infinities, NaNs or any bits.
+    fn fp_value(rng: &mut Rng) -> u32 {
+        match rng.next() % 8 {
+            0..=3 => {
+                let x = (rng.next() % 20_000) as f32 / 64.0 - 150.0;
+                x.to_bits()
+            }
+            4 => (rng.next() & 0x8000_0000) | (rng.next() % 0x0080_0000 * (rng.next() % 2)),
+            5 => [0x7F80_0000, 0xFF80_0000, 0x7FC0_0001, 0x7F80_0123][rng.next() as usize % 4],
+            _ => rng.next(),
+        }
+    }
+
+    /// Random FP state: S registers, FPSCR (mostly round-to-nearest without FZ/DN), and the
+    /// FP access and lazy-stacking controls (mostly ready, sometimes not: NOCP, an unprivileged
+    /// CPACR grant, a lazy frame pending at `fpcar`, a new context under ASPEN).
+    fn fp_state(rng: &mut Rng, cpu: &mut Cpu, bus: &mut Bus) {
+        use crate::exception::fpccr;
+        for s in cpu.s.iter_mut() {
+            *s = fp_value(rng);
+        }
+        cpu.fpscr = match rng.next() % 4 {
+            0 => rng.next() & 0x07C0_009F,
+            _ => rng.next() & 0xF000_009F,
+        };
+        bus.exc.cpacr = match rng.next() % 8 {
+            0 => 0,
+            1 => 0x5 << 20,
+            _ => 0xF << 20,
+        };
+        bus.exc.fpcar = 0x2000_8000;
+        bus.exc.fpccr = match rng.next() % 8 {
+            0 => fpccr::ASPEN | fpccr::LSPEN | fpccr::LSPACT,
+            1 => fpccr::ASPEN,
+            _ => fpccr::ASPEN | fpccr::LSPEN,
+        };
+        if rng.next() % 4 == 0 {
+            cpu.control &= !sim_core::cpu::control::FPCA;
+        } else {
+            cpu.control |= sim_core::cpu::control::FPCA;
+        }
+    }
+
     fn check_profile(profile: CoreProfile, seed: u64, cases: usize) -> usize {
         let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
         board.set_core(profile);
@@ -1003,8 +1092,16 @@ size = 0x0001_0000
                 let e = value | (rng.next() & fields);
                 ((e >> 16) as u16, e as u16)
             };
+            let (hw1, hw2) = if case % 8 == 7 {
+                // An eighth: an FP form (VLDR/VSTR, VMOV, VMRS, data processing).
+                let (value, fields) = FP_TEMPLATES[rng.next() as usize % FP_TEMPLATES.len()];
+                let e = value | (rng.next() & fields);
+                ((e >> 16) as u16, e as u16)
+            } else {
+                (hw1, hw2)
+            };
             let (instr, len) = if is_32bit(hw1) {
-                (decode32(hw1, hw2, arch), 4)
+                (decode_for(hw1, hw2, arch, fpu), 4)
             } else {
                 (decode_for(hw1, 0, arch, fpu), 2)
             };
@@ -1021,6 +1118,10 @@ size = 0x0001_0000
             cpu.r[13] &= !3;
             cpu.r[15] = pc;
             cpu.thumb = true;
+            fp_state(&mut rng, &mut cpu, &mut bus_a);
+            bus_b.exc.cpacr = bus_a.exc.cpacr;
+            bus_b.exc.fpccr = bus_a.exc.fpccr;
+            bus_b.exc.fpcar = bus_a.exc.fpcar;
             let flags = rng.next();
             (cpu.n, cpu.z, cpu.c, cpu.v) = (
                 flags & 1 != 0,

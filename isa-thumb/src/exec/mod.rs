@@ -125,7 +125,11 @@ pub(crate) fn refill(t: &crate::timing::Timing, bus: &Bus, target: u32) -> u32 {
 
 /// Cycles of an FP instruction (DDI 0439 §7.2.3, Table 7-1): transfers cost 1 + one per word.
 #[inline]
-fn fp_cycles(t: &crate::timing::Timing, op: &crate::fp::FpInstr, class: InstrClass) -> u32 {
+pub(crate) fn fp_cycles(
+    t: &crate::timing::Timing,
+    op: &crate::fp::FpInstr,
+    class: InstrClass,
+) -> u32 {
     use crate::fp::FpInstr;
     let words = |dp: bool| if dp { 2 } else { 1 };
     match *op {

@@ -22,6 +22,7 @@
 //! Align(address + 4, 4)); it never writes PC.
 
 pub mod fast;
+pub(crate) mod lower;
 pub mod soft;
 
 use sim_core::board::FpuKind;
@@ -315,12 +316,50 @@ pub fn decode32_for(hw1: u16, hw2: u16, fpu: FpuKind) -> Option<FpInstr> {
     decode32(hw1, hw2).filter(|i| available(i, fpu))
 }
 
+/// Whether every D register `i` names exists: M-profile FPUs have D0-D15 only (S0-S31), so an
+/// encoding naming D16-D31 (the D/N/M bit set on a double-precision operand) is UNDEFINED, as
+/// QEMU has it for cores without the 32-register extension.
+fn d_regs_exist(i: &FpInstr) -> bool {
+    let d = |dp: bool, r: u8| !dp || r < 16;
+    match *i {
+        FpInstr::Bin {
+            dp, d: rd, n, m, ..
+        }
+        | FpInstr::Sel {
+            dp, d: rd, n, m, ..
+        } => d(dp, rd) && d(dp, n) && d(dp, m),
+        FpInstr::Un { dp, d: rd, m, .. } | FpInstr::Cmp { dp, d: rd, m, .. } => {
+            d(dp, rd) && d(dp, m)
+        }
+        FpInstr::MovImm { dp, d: rd, .. }
+        | FpInstr::CvtFromInt { dp, d: rd, .. }
+        | FpInstr::CvtFixed { dp, d: rd, .. }
+        | FpInstr::LdSt { dp, d: rd, .. } => d(dp, rd),
+        FpInstr::CvtToInt { dp, m, .. } => d(dp, m),
+        FpInstr::CvtSD { to_dp, d: rd, m } => d(to_dp, rd) && d(!to_dp, m),
+        FpInstr::CvtHalf {
+            to_half,
+            dp,
+            d: rd,
+            m,
+            ..
+        } => d(dp && !to_half, rd) && d(dp && to_half, m),
+        FpInstr::MovCore2 { dp, m, .. } => d(dp, m),
+        FpInstr::MovScalar { d: rd, .. } => rd < 16,
+        FpInstr::LdStM {
+            dp, d: rd, count, ..
+        } => u32::from(rd) + u32::from(count) <= if dp { 16 } else { 32 },
+        FpInstr::MovCore { .. } | FpInstr::Vmrs { .. } | FpInstr::Vmsr { .. } => true,
+    }
+}
+
 /// Whether `i` exists on an FPU of kind `fpu`.
 pub fn available(i: &FpInstr, fpu: FpuKind) -> bool {
     let v5 = matches!(fpu, FpuKind::Fpv5Sp | FpuKind::Fpv5Dp);
     let dp_ok = fpu == FpuKind::Fpv5Dp;
     match *i {
         _ if fpu == FpuKind::None => false,
+        _ if !d_regs_exist(i) => false,
         FpInstr::Bin { op, dp, .. } => {
             (dp_ok || !dp) && (v5 || !matches!(op, BinOp::MaxNm | BinOp::MinNm))
         }
@@ -805,7 +844,10 @@ pub fn execute(i: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<InstrClass, 
     }
 }
 
-fn transfer(
+/// The word transfer of VLDR/VSTR/VLDM/VSTM, in order: a fault on a later word leaves the
+/// earlier ones transferred.
+#[inline]
+pub(crate) fn transfer(
     cpu: &mut Cpu,
     bus: &mut Bus,
     load: bool,

@@ -1,0 +1,227 @@
+//! FP instructions lowered for the decode cache's fast path ([`crate::exec::fast`]): the common
+//! shapes of compiled float code (VLDR/VSTR, VMOV between core and S registers, VMRS of the
+//! flags, single-precision arithmetic, and any other register-only instruction the host fast
+//! path [`super::fast`] serves) with the decode-time choices made once: the transfer's first S
+//! register and word count, a literal's address, the cycle cost.
+//!
+//! Contract (as for the integer fast forms): when [`crate::exception::fp_ready`] holds,
+//! running a lowered form leaves the CPU, the bus and the core exactly as the generic path
+//! (`Core::execute` → [`super::execute`]) would, or says [`Step::Generic`] without having
+//! changed anything, and the caller runs the generic path. Whatever the FP check would have
+//! to do (NOCP, lazy preservation, a new FP context) and every operand the host arithmetic
+//! cannot prove bit-exact take the generic path. The test
+//! `fast_forms_equal_the_generic_executor` (exec/fast.rs) compares both on random FP
+//! encodings, operands, FPSCR modes and CPACR/FPCCR states.
+
+use super::{fast, transfer, BinOp, FpInstr, UnOp};
+use crate::timing::Timing;
+use sim_core::{Bus, Cpu, Fault, InstrClass};
+
+/// An FP instruction in its fast form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FpFast {
+    /// VLDR/VSTR of `words` (1, or 2 for a D register) words at R[`rn`] + `off` (`rn` is not
+    /// PC), to or from S[`first`]...
+    LdSt {
+        /// Load (else store).
+        load: bool,
+        /// 1 or 2.
+        words: u8,
+        /// First S register.
+        first: u8,
+        /// Base register.
+        rn: u8,
+        /// Signed byte offset (±1020).
+        off: i16,
+    },
+    /// PC-relative VLDR: the address is fixed at decode.
+    LdLit {
+        /// 1 or 2.
+        words: u8,
+        /// First S register.
+        first: u8,
+        /// Align(PC + 4, 4) ± offset.
+        addr: u32,
+    },
+    /// VMOV Rt, Sn (`rt` not SP or PC).
+    ToCore {
+        /// Core register.
+        rt: u8,
+        /// S register.
+        s: u8,
+    },
+    /// VMOV Sn, Rt (`rt` not SP or PC).
+    FromCore {
+        /// S register.
+        s: u8,
+        /// Core register.
+        rt: u8,
+    },
+    /// VMRS APSR_nzcv, FPSCR.
+    Flags,
+    /// Single-precision two- or three-operand arithmetic through [`fast::bin32`].
+    Bin32 {
+        /// Operation (not VMAXNM/VMINNM).
+        op: BinOp,
+        /// Destination and accumulator.
+        d: u8,
+        /// First operand.
+        n: u8,
+        /// Second operand.
+        m: u8,
+    },
+    /// Any other register-only instruction: [`fast::compute`] on the decoded instruction.
+    Compute,
+}
+
+/// What a lowered form did.
+pub(crate) enum Step {
+    /// Executed: its class (the cycles are the lowered form's, or by class for
+    /// [`FpFast::Compute`]).
+    Done(InstrClass),
+    /// Nothing changed: run the generic path.
+    Generic,
+}
+
+/// Lowers `op` fetched at `pc` to its fast form and the cycles it costs (0 when they depend on
+/// the class the host computation reports: [`FpFast::Compute`]); `None` when it has none.
+pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, u8)> {
+    let plain = |r: u8| r < 15 && r != 13;
+    let f = match *op {
+        FpInstr::LdSt {
+            load,
+            dp,
+            d,
+            rn,
+            add,
+            imm8,
+        } => {
+            let words = if dp { 2 } else { 1 };
+            let first = if dp { 2 * d } else { d };
+            let off = i16::from(imm8) * 4;
+            let off = if add { off } else { -off };
+            if rn == 15 {
+                if !load {
+                    return None; // VSTR with PC as the base: UNPREDICTABLE, left to the generic path
+                }
+                let base = pc.wrapping_add(4) & !3;
+                FpFast::LdLit {
+                    words,
+                    first,
+                    addr: base.wrapping_add(off as i32 as u32),
+                }
+            } else {
+                FpFast::LdSt {
+                    load,
+                    words,
+                    first,
+                    rn,
+                    off,
+                }
+            }
+        }
+        FpInstr::MovCore { to_core, s, rt } if plain(rt) => {
+            if to_core {
+                FpFast::ToCore { rt, s }
+            } else {
+                FpFast::FromCore { s, rt }
+            }
+        }
+        FpInstr::Vmrs { rt: 15 } => FpFast::Flags,
+        FpInstr::Bin {
+            op,
+            dp: false,
+            d,
+            n,
+            m,
+        } if !matches!(op, BinOp::MaxNm | BinOp::MinNm) => FpFast::Bin32 { op, d, n, m },
+        FpInstr::Bin { .. }
+        | FpInstr::Un { .. }
+        | FpInstr::MovImm { .. }
+        | FpInstr::Sel { .. }
+        | FpInstr::Cmp { .. }
+        | FpInstr::CvtSD { .. }
+        | FpInstr::CvtToInt { .. }
+        | FpInstr::CvtFromInt { .. }
+        | FpInstr::CvtFixed { .. } => FpFast::Compute,
+        _ => return None,
+    };
+    let class = match *op {
+        FpInstr::Bin { op: BinOp::Div, .. } | FpInstr::Un { op: UnOp::Sqrt, .. } => {
+            InstrClass::FpuDivSqrt
+        }
+        _ => InstrClass::Fpu,
+    };
+    let cycles = match f {
+        FpFast::Compute => 0,
+        _ => u8::try_from(crate::exec::fp_cycles(t, op, class)).ok()?,
+    };
+    Some((f, cycles))
+}
+
+/// Runs `f` (lowered from `op`); the caller has checked [`crate::exception::fp_ready`].
+/// A bus error is the BusFault the generic path raises, after the same partial transfer.
+#[inline(always)]
+pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<Step, Fault> {
+    match *f {
+        FpFast::LdSt {
+            load,
+            words,
+            first,
+            rn,
+            off,
+        } => {
+            let addr = cpu.r[usize::from(rn)].wrapping_add(off as i32 as u32);
+            if addr & 3 != 0 {
+                return Ok(Step::Generic); // the alignment UsageFault
+            }
+            transfer(cpu, bus, load, addr, first, words)?;
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::LdLit { words, first, addr } => {
+            if addr & 3 != 0 {
+                return Ok(Step::Generic);
+            }
+            transfer(cpu, bus, true, addr, first, words)?;
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::ToCore { rt, s } => {
+            cpu.r[usize::from(rt)] = cpu.s[usize::from(s)];
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::FromCore { s, rt } => {
+            cpu.s[usize::from(s)] = cpu.r[usize::from(rt)];
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::Flags => {
+            cpu.set_nzcvq((cpu.fpscr & 0xF000_0000) | (u32::from(cpu.q) << 27));
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::Bin32 { op, d, n, m } => {
+            let s = &cpu.s;
+            let sc = cpu.fpscr;
+            match fast::bin32(
+                op,
+                sc,
+                s[usize::from(d)],
+                s[usize::from(n)],
+                s[usize::from(m)],
+            ) {
+                Some((r, flags)) => {
+                    cpu.s[usize::from(d)] = r;
+                    cpu.fpscr = sc | flags;
+                    Ok(Step::Done(if op == BinOp::Div {
+                        InstrClass::FpuDivSqrt
+                    } else {
+                        InstrClass::Fpu
+                    }))
+                }
+                None => Ok(Step::Generic),
+            }
+        }
+        FpFast::Compute => Ok(match fast::compute(op, cpu) {
+            Some(class) => Step::Done(class),
+            None => Step::Generic,
+        }),
+    }
+}
