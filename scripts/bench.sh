@@ -7,7 +7,9 @@
 #   default: firmware/prebuilt/bench_conv_int8-cortex-{m4,m3,m0plus}.elf
 #   (the int8 convolution of conv_int8 run 100 times, ~150-220 M instructions)
 #   and firmware/prebuilt/bench_dsp-cortex-{m4,m7}.elf (CMSIS-style int8/q15 kernels on
-#   DSP-extension intrinsics, ~132 M instructions)
+#   DSP-extension intrinsics, ~132 M instructions) and
+#   firmware/prebuilt/bench_fp-cortex-{m4,m7}.elf (TFLM-style float kernels, about half of
+#   the instructions FP, ~110-120 M instructions)
 # Then the accounting overhead on the first ELF (isa-thumb/examples/bench_loop).
 #
 # Builds thimble in release mode first (or uses $THIMBLE if set).  The board follows the ELF name like
@@ -22,7 +24,9 @@ if [ $# -eq 0 ]; then
         firmware/prebuilt/bench_conv_int8-cortex-m3.elf \
         firmware/prebuilt/bench_conv_int8-cortex-m0plus.elf \
         firmware/prebuilt/bench_dsp-cortex-m4.elf \
-        firmware/prebuilt/bench_dsp-cortex-m7.elf
+        firmware/prebuilt/bench_dsp-cortex-m7.elf \
+        firmware/prebuilt/bench_fp-cortex-m4.elf \
+        firmware/prebuilt/bench_fp-cortex-m7.elf
 fi
 
 if [ -n "${THIMBLE:-}" ]; then
