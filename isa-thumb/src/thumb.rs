@@ -104,6 +104,12 @@ pub(crate) struct Core {
     /// or immediate-offset store (1: none) and that load's destination (0xFF: a store).
     pub(crate) ls_next: u32,
     pub(crate) ls_rt: u8,
+    /// A cache of [`crate::exception::fp_ready`] for the FP fast forms: true once it was seen
+    /// to hold. Cleared at every way its inputs (CPACR, FPCCR, CONTROL.FPCA) can change: the
+    /// start of a run batch or a single step (exception entry, debugger writes and SCB writes
+    /// happen between batches: a CPACR/FPCCR write ends the batch), and every instruction of
+    /// the generic executor (MSR CONTROL, exception return, FP instructions it runs).
+    pub(crate) fp_ok: bool,
 }
 
 /// Thumb/Thumb-2 execution for one core profile.
@@ -255,6 +261,7 @@ impl Core {
             monitor: false,
             ls_next: 1,
             ls_rt: 0xFF,
+            fp_ok: false,
         }
     }
 
@@ -299,6 +306,7 @@ impl Isa for Thumb {
             return Err(t);
         }
         self.sync_epoch(bus);
+        self.core.fp_ok = false;
         self.step_inner(cpu, bus).map(Done::retired)
     }
 
@@ -355,6 +363,7 @@ impl Thumb {
         if let Some(t) = Thumb::invalid_state(cpu) {
             return RunExit::Trap(t);
         }
+        self.core.fp_ok = false;
         for _ in 0..budget {
             match self.step_inner(cpu, bus) {
                 Ok(d) => {

@@ -648,12 +648,17 @@ impl Scs {
             Reg::Dfsr => self.dfsr &= !ones,
             Reg::Mmfar => exc.mmfar = merged,
             Reg::Bfar => exc.bfar = merged,
-            Reg::Cpacr => exc.cpacr = merged & 0x00F0_0000,
+            Reg::Cpacr => {
+                exc.cpacr = merged & 0x00F0_0000;
+                // Ends the run batch: the executor caches its FP access check per batch.
+                exc.dirty = true;
+            }
             Reg::Demcr => exc.set_demcr(merged & 0x010F_07F1, now),
             Reg::Stir => exc.set_pending(num::IRQ0 + (value & 0x1FF) as u16),
             Reg::Fpccr => {
                 // LSPEN, ASPEN writable; the lazy-state bits too (privileged software may).
                 exc.fpccr = merged & 0xC000_017B;
+                exc.dirty = true; // as for CPACR
             }
             Reg::Fpcar => exc.fpcar = merged & !7,
             Reg::Fpdscr => exc.fpdscr = merged & 0x07C0_0000,

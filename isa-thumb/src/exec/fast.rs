@@ -585,8 +585,11 @@ impl Core {
                 let Instr::Fp { op: ref fp, .. } = *instr else {
                     return self.execute(cpu, bus, instr, pc, len, false);
                 };
-                if !crate::exception::fp_ready(cpu, bus) {
-                    return self.execute(cpu, bus, instr, pc, len, false);
+                if !self.fp_ok {
+                    if !crate::exception::fp_ready(cpu, bus) {
+                        return self.execute(cpu, bus, instr, pc, len, false);
+                    }
+                    self.fp_ok = true;
                 }
                 match run(op, fp, cpu, bus) {
                     Ok(Step::Done(class)) => {
@@ -1020,11 +1023,13 @@ size = 0x0001_0000
         (0xF840_0800, 0x000F_F7FF), // STR
     ];
 
-    /// FP encodings (ARMv7-M A6.4, A6.5): VLDR/VSTR (S and D), VMOV between a core register
+    /// FP encodings (ARMv7-M A6.4, A6.5): VLDR/VSTR (S and D), VLDM/VSTM, VMOV between a core register
     /// and an S register, VMRS, and the data-processing space (VADD...VDIV, VFMA..., VMOV
     /// immediate, VABS/VNEG/VSQRT, VCMP, VCVT, and FPv5's VSEL/VMAXNM/VRINT/VCVT{A,N,P,M}).
-    const FP_TEMPLATES: [(u32, u32); 5] = [
+    const FP_TEMPLATES: [(u32, u32); 7] = [
         (0xED00_0A00, 0x00DF_F1FF), // VLDR / VSTR
+        (0xEC00_0A00, 0x01FF_F1FF), // VLDM / VSTM / VPUSH / VPOP (any P, U, W)
+        (0xEC00_0A00, 0x01FF_F10F), // the same with few registers
         (0xEE00_0A10, 0x001F_F080), // VMOV Sn <-> Rt
         (0xEEF1_0A10, 0x0000_F000), // VMRS Rt / APSR_nzcv, FPSCR
         (0xEE00_0A00, 0x00FF_F1EF), // VFP data processing
@@ -1129,6 +1134,7 @@ size = 0x0001_0000
                 flags & 4 != 0,
                 flags & 8 != 0,
             );
+            cpu.q = flags & 16 != 0;
             let trap = if rng.next() % 4 == 0 {
                 ccr::UNALIGN_TRP
             } else {
@@ -1148,6 +1154,8 @@ size = 0x0001_0000
             );
             assert_eq!(got, want, "{what}: result");
             assert_eq!(cpu_b, cpu_a, "{what}: CPU");
+            // fp_ok caches the FP check across fast forms only (the generic path clears it).
+            core_b.fp_ok = core_a.fp_ok;
             assert_eq!(core_b, core_a, "{what}: core");
             assert_eq!(bus_b.wait, bus_a.wait, "{what}: wait states");
             for (ra, rb) in bus_a.map.regions.iter().zip(&bus_b.map.regions) {

@@ -219,6 +219,7 @@ impl Core {
         len: u32,
         in_it: bool,
     ) -> Result<Done, Trap> {
+        self.fp_ok = false;
         cpu.r[15] = pc.wrapping_add(4);
         match self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it) {
             Ok(d) => {

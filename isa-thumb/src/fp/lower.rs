@@ -13,7 +13,7 @@
 //! `fast_forms_equal_the_generic_executor` (exec/fast.rs) compares both on random FP
 //! encodings, operands, FPSCR modes and CPACR/FPCCR states.
 
-use super::{fast, transfer, BinOp, FpInstr, UnOp};
+use super::{bus_fault, fast, transfer, BinOp, FpInstr, UnOp};
 use crate::timing::Timing;
 use sim_core::{Bus, Cpu, Fault, InstrClass};
 
@@ -33,6 +33,22 @@ pub(crate) enum FpFast {
         rn: u8,
         /// Signed byte offset (±1020).
         off: i16,
+    },
+    /// VLDM/VSTM/VPUSH/VPOP: `words` words from R[`rn`] (less 4 × `words` first when `db`),
+    /// with optional writeback (GCC's `*p++` on floats is VLDMIA Rn!, {Sd}).
+    LdStM {
+        /// Load (else store).
+        load: bool,
+        /// Words transferred (1-32).
+        words: u8,
+        /// First S register.
+        first: u8,
+        /// Base register (not PC).
+        rn: u8,
+        /// Decrement before (else increment after).
+        db: bool,
+        /// Write the end address back to `rn`.
+        wback: bool,
     },
     /// PC-relative VLDR: the address is fixed at decode.
     LdLit {
@@ -120,6 +136,22 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, u8)> {
                 }
             }
         }
+        FpInstr::LdStM {
+            load,
+            dp,
+            d,
+            count,
+            rn,
+            db,
+            wback,
+        } if rn != 15 => FpFast::LdStM {
+            load,
+            words: count * if dp { 2 } else { 1 },
+            first: if dp { 2 * d } else { d },
+            rn,
+            db,
+            wback,
+        },
         FpInstr::MovCore { to_core, s, rt } if plain(rt) => {
             if to_core {
                 FpFast::ToCore { rt, s }
@@ -175,7 +207,39 @@ pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Res
             if addr & 3 != 0 {
                 return Ok(Step::Generic); // the alignment UsageFault
             }
-            transfer(cpu, bus, load, addr, first, words)?;
+            if words == 1 {
+                // The common single-word case without the loop of `transfer`.
+                let s = usize::from(first);
+                if load {
+                    cpu.s[s] = bus.read32(addr).map_err(|e| bus_fault(e.addr()))?;
+                } else {
+                    bus.write32(addr, cpu.s[s])
+                        .map_err(|e| bus_fault(e.addr()))?;
+                }
+            } else {
+                transfer(cpu, bus, load, addr, first, words)?;
+            }
+            Ok(Step::Done(InstrClass::FpuLoadStore))
+        }
+        FpFast::LdStM {
+            load,
+            words,
+            first,
+            rn,
+            db,
+            wback,
+        } => {
+            let base = cpu.r[usize::from(rn)];
+            let size = 4 * u32::from(words);
+            let start = if db { base.wrapping_sub(size) } else { base };
+            if start & 3 != 0 {
+                return Ok(Step::Generic); // the alignment UsageFault
+            }
+            transfer(cpu, bus, load, start, first, words)?;
+            if wback {
+                let end = if db { start } else { base.wrapping_add(size) };
+                cpu.r[usize::from(rn)] = end;
+            }
             Ok(Step::Done(InstrClass::FpuLoadStore))
         }
         FpFast::LdLit { words, first, addr } => {

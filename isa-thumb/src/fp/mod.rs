@@ -846,8 +846,8 @@ pub fn execute(i: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<InstrClass, 
 
 /// The word transfer of VLDR/VSTR/VLDM/VSTM, in order: a fault on a later word leaves the
 /// earlier ones transferred.
-#[inline]
-pub(crate) fn transfer(
+#[inline(always)]
+fn transfer(
     cpu: &mut Cpu,
     bus: &mut Bus,
     load: bool,
