@@ -185,7 +185,8 @@ impl Thumb {
         if cacheable {
             self.cache.put(pc, instr, len, bus, &self.core.timing);
         }
-        self.core.run_instr(cpu, bus, &instr, pc, len)
+        self.core
+            .run_instr(cpu, bus, &Fast::Generic, &instr, pc, len)
     }
 
     /// The INVSTATE UsageFault of executing with EPSR.T = 0, checked before a step and when a
@@ -228,7 +229,7 @@ impl Thumb {
             }
             return self
                 .core
-                .run_instr(cpu, bus, &slot.instr, pc, u32::from(slot.len));
+                .run_instr(cpu, bus, &slot.fast, &slot.instr, pc, u32::from(slot.len));
         }
         self.step_miss(cpu, bus, pc)
     }
@@ -246,7 +247,7 @@ impl Thumb {
             return Err(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into());
         }
         self.core
-            .run_instr(cpu, bus, &instr, pc, instr.width())
+            .run_instr(cpu, bus, &Fast::Generic, &instr, pc, instr.width())
             .map(Done::retired)
     }
 }
@@ -265,12 +266,15 @@ impl Core {
         }
     }
 
-    /// Executes `instr` fetched at `pc` with length `len`, applying ITSTATE.
+    /// Executes `instr` fetched at `pc` with length `len`, applying ITSTATE; an instruction
+    /// whose condition passes runs through its fast form `fast` when that form means the same
+    /// inside an IT block ([`Fast::same_in_it`]).
     #[inline(always)]
     fn run_instr(
         &mut self,
         cpu: &mut Cpu,
         bus: &mut Bus,
+        fast: &Fast,
         instr: &Instr,
         pc: u32,
         len: u32,
@@ -292,7 +296,11 @@ impl Core {
                 u64::from(self.timing.alu) | ((InstrClass::Skipped as u64) << 32),
             ));
         }
-        let r = self.execute(cpu, bus, instr, pc, len, true);
+        let r = if fast.same_in_it() {
+            self.execute_fast(cpu, bus, fast, instr, pc, len)
+        } else {
+            self.execute(cpu, bus, instr, pc, len, true)
+        };
         if r.is_err() {
             cpu.itstate = it;
         }

@@ -29,10 +29,10 @@ use sim_core::{Bus, Cpu, Trap};
 pub(crate) enum Fast {
     /// No fast form.
     Generic,
-    /// An FP instruction's fast form ([`crate::fp::lower`]) and its cycles (0: by the class
-    /// the computation reports).
+    /// An FP instruction's fast form ([`crate::fp::lower`]), its class and cycles.
     Fp {
         op: crate::fp::lower::FpFast,
+        class: InstrClass,
         cycles: u8,
     },
     /// rd = rn + imm (SUB folded as the negated immediate), flags unchanged.
@@ -203,6 +203,42 @@ fn reg_value(op2: Operand2) -> Option<u8> {
     }
 }
 
+impl Fast {
+    /// Whether this form does inside an IT block (condition passed) exactly what it does
+    /// outside: everything but the flag-setting forms, which may come from 16-bit encodings
+    /// that set no flags inside an IT block (ARMv7-M A7.3.3). Forms not listed run the
+    /// generic executor there.
+    pub(crate) fn same_in_it(&self) -> bool {
+        matches!(
+            self,
+            Fast::Fp { .. }
+                | Fast::AddImm { .. }
+                | Fast::RsbImm { .. }
+                | Fast::AndImm { .. }
+                | Fast::OrrImm { .. }
+                | Fast::EorImm { .. }
+                | Fast::MovImm { .. }
+                | Fast::AddReg { .. }
+                | Fast::SubReg { .. }
+                | Fast::MovReg { .. }
+                | Fast::ShiftedReg { .. }
+                | Fast::LoadImm { .. }
+                | Fast::LoadReg { .. }
+                | Fast::LoadWb { .. }
+                | Fast::LoadLit { .. }
+                | Fast::StoreImm { .. }
+                | Fast::StoreReg { .. }
+                | Fast::StoreWb { .. }
+                | Fast::Mla { .. }
+                | Fast::Mul { .. }
+                | Fast::Sxtb16 { .. }
+                | Fast::Sxtab16 { .. }
+                | Fast::Smlad { .. }
+                | Fast::Smla { .. }
+        )
+    }
+}
+
 /// Lowers `instr` (at `pc`) to its fast form, or [`Fast::Generic`].
 pub(crate) fn lower(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Fast {
     lower_inner(instr, pc, bus, t).unwrap_or(Fast::Generic)
@@ -226,8 +262,8 @@ fn taken_cycles(bus: &Bus, t: &Timing, target: u32) -> u8 {
 fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
     Some(match *instr {
         Instr::Fp { ref op, .. } if bus.exc.has_fpu => {
-            let (op, cycles) = crate::fp::lower::lower(op, pc, t)?;
-            Fast::Fp { op, cycles }
+            let (op, class, cycles) = crate::fp::lower::lower(op, pc, t)?;
+            Fast::Fp { op, class, cycles }
         }
         Instr::DataProc {
             op, s, rd, rn, op2, ..
@@ -580,27 +616,20 @@ impl Core {
         let mut npc = next;
         let d = match *f {
             Fast::Generic => return self.execute(cpu, bus, instr, pc, len, false),
-            Fast::Fp { ref op, cycles } => {
-                use crate::fp::lower::{run, Step};
-                let Instr::Fp { op: ref fp, .. } = *instr else {
-                    return self.execute(cpu, bus, instr, pc, len, false);
-                };
+            Fast::Fp {
+                ref op,
+                class,
+                cycles,
+            } => {
                 if !self.fp_ok {
                     if !crate::exception::fp_ready(cpu, bus) {
                         return self.execute(cpu, bus, instr, pc, len, false);
                     }
                     self.fp_ok = true;
                 }
-                match run(op, fp, cpu, bus) {
-                    Ok(Step::Done(class)) => {
-                        let cycles = match (cycles, class) {
-                            (0, InstrClass::FpuDivSqrt) => t.fpu_div_sqrt,
-                            (0, _) => t.fpu,
-                            (c, _) => u32::from(c),
-                        };
-                        retired(class, cycles, Flow::Plain)
-                    }
-                    Ok(Step::Generic) => return self.execute(cpu, bus, instr, pc, len, false),
+                match crate::fp::lower::run(op, instr, cpu, bus) {
+                    Ok(true) => retired(class, u32::from(cycles), Flow::Plain),
+                    Ok(false) => return self.execute(cpu, bus, instr, pc, len, false),
                     Err(fault) => {
                         bus.take_wait();
                         return Err(fault.into());
@@ -1146,8 +1175,28 @@ size = 0x0001_0000
             let mut core_b = core_a.clone();
             let mut cpu_a = cpu.clone();
             let mut cpu_b = cpu;
+            let it = if f.same_in_it() {
+                // Inside an IT block (condition passed) the generic executor must do what it
+                // does outside, since run_instr then takes the fast form too. Run first on
+                // the same bus: a repeated load or store of the same state changes nothing.
+                let mut core_c = core_a.clone();
+                let mut cpu_c = cpu_a.clone();
+                let exc = bus_a.exc.clone();
+                let r = core_c.execute(&mut cpu_c, &mut bus_a, &instr, pc, len, true);
+                bus_a.exc = exc; // lazy FP preservation clears FPCCR.LSPACT
+                bus_a.take_wait();
+                Some((r, cpu_c, core_c))
+            } else {
+                None
+            };
             let want = core_a.execute(&mut cpu_a, &mut bus_a, &instr, pc, len, false);
             let got = core_b.execute_fast(&mut cpu_b, &mut bus_b, &f, &instr, pc, len);
+            if let Some((r, cpu_c, core_c)) = it {
+                let what = format!("case {case}: {instr:?} lowered to {f:?} in an IT block");
+                assert_eq!(r, want, "{what}: result");
+                assert_eq!(cpu_c, cpu_a, "{what}: CPU");
+                assert_eq!(core_c, core_a, "{what}: core");
+            }
             let what = format!(
                 "case {case}: {instr:?} at {pc:#x} lowered to {f:?}: the fast form must do what \
                  the generic executor does (update isa-thumb/src/exec/fast.rs to match it)"

@@ -6,7 +6,7 @@
 //!
 //! Contract (as for the integer fast forms): when [`crate::exception::fp_ready`] holds,
 //! running a lowered form leaves the CPU, the bus and the core exactly as the generic path
-//! (`Core::execute` → [`super::execute`]) would, or says [`Step::Generic`] without having
+//! (`Core::execute` → [`super::execute`]) would, or says so (`false`) without having
 //! changed anything, and the caller runs the generic path. Whatever the FP check would have
 //! to do (NOCP, lazy preservation, a new FP context) and every operand the host arithmetic
 //! cannot prove bit-exact take the generic path. The test
@@ -14,6 +14,7 @@
 //! encodings, operands, FPSCR modes and CPACR/FPCCR states.
 
 use super::{bus_fault, fast, transfer, BinOp, FpInstr, UnOp};
+use crate::instr::Instr;
 use crate::timing::Timing;
 use sim_core::{Bus, Cpu, Fault, InstrClass};
 
@@ -90,18 +91,11 @@ pub(crate) enum FpFast {
     Compute,
 }
 
-/// What a lowered form did.
-pub(crate) enum Step {
-    /// Executed: its class (the cycles are the lowered form's, or by class for
-    /// [`FpFast::Compute`]).
-    Done(InstrClass),
-    /// Nothing changed: run the generic path.
-    Generic,
-}
-
-/// Lowers `op` fetched at `pc` to its fast form and the cycles it costs (0 when they depend on
-/// the class the host computation reports: [`FpFast::Compute`]); `None` when it has none.
-pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, u8)> {
+/// Lowers `op` fetched at `pc` to its fast form, its class and the cycles it costs (both
+/// fixed by the instruction: the class is FPU divide/square root for VDIV and VSQRT, FPU
+/// load/store for transfers, FPU otherwise, as [`super::execute`] reports); `None` when it
+/// has none.
+pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrClass, u8)> {
     let plain = |r: u8| r < 15 && r != 13;
     let f = match *op {
         FpInstr::LdSt {
@@ -182,19 +176,24 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, u8)> {
         FpInstr::Bin { op: BinOp::Div, .. } | FpInstr::Un { op: UnOp::Sqrt, .. } => {
             InstrClass::FpuDivSqrt
         }
+        FpInstr::LdSt { .. }
+        | FpInstr::LdStM { .. }
+        | FpInstr::MovCore { .. }
+        | FpInstr::MovCore2 { .. }
+        | FpInstr::MovScalar { .. }
+        | FpInstr::Vmrs { .. }
+        | FpInstr::Vmsr { .. } => InstrClass::FpuLoadStore,
         _ => InstrClass::Fpu,
     };
-    let cycles = match f {
-        FpFast::Compute => 0,
-        _ => u8::try_from(crate::exec::fp_cycles(t, op, class)).ok()?,
-    };
-    Some((f, cycles))
+    let cycles = u8::try_from(crate::exec::fp_cycles(t, op, class)).ok()?;
+    Some((f, class, cycles))
 }
 
-/// Runs `f` (lowered from `op`); the caller has checked [`crate::exception::fp_ready`].
-/// A bus error is the BusFault the generic path raises, after the same partial transfer.
+/// Runs `f` (lowered from `instr`); the caller has checked [`crate::exception::fp_ready`].
+/// `Ok(false)`: nothing changed, run the generic path. A bus error is the BusFault the
+/// generic path raises, after the same partial transfer.
 #[inline(always)]
-pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Result<Step, Fault> {
+pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Result<bool, Fault> {
     match *f {
         FpFast::LdSt {
             load,
@@ -205,7 +204,7 @@ pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Res
         } => {
             let addr = cpu.r[usize::from(rn)].wrapping_add(off as i32 as u32);
             if addr & 3 != 0 {
-                return Ok(Step::Generic); // the alignment UsageFault
+                return Ok(false); // the alignment UsageFault
             }
             if words == 1 {
                 // The common single-word case without the loop of `transfer`.
@@ -219,7 +218,7 @@ pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Res
             } else {
                 transfer(cpu, bus, load, addr, first, words)?;
             }
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::LdStM {
             load,
@@ -233,33 +232,33 @@ pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Res
             let size = 4 * u32::from(words);
             let start = if db { base.wrapping_sub(size) } else { base };
             if start & 3 != 0 {
-                return Ok(Step::Generic); // the alignment UsageFault
+                return Ok(false); // the alignment UsageFault
             }
             transfer(cpu, bus, load, start, first, words)?;
             if wback {
                 let end = if db { start } else { base.wrapping_add(size) };
                 cpu.r[usize::from(rn)] = end;
             }
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::LdLit { words, first, addr } => {
             if addr & 3 != 0 {
-                return Ok(Step::Generic);
+                return Ok(false);
             }
             transfer(cpu, bus, true, addr, first, words)?;
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::ToCore { rt, s } => {
             cpu.r[usize::from(rt)] = cpu.s[usize::from(s)];
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::FromCore { s, rt } => {
             cpu.s[usize::from(s)] = cpu.r[usize::from(rt)];
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::Flags => {
             cpu.set_nzcvq((cpu.fpscr & 0xF000_0000) | (u32::from(cpu.q) << 27));
-            Ok(Step::Done(InstrClass::FpuLoadStore))
+            Ok(true)
         }
         FpFast::Bin32 { op, d, n, m } => {
             let s = &cpu.s;
@@ -274,18 +273,14 @@ pub(crate) fn run(f: &FpFast, op: &FpInstr, cpu: &mut Cpu, bus: &mut Bus) -> Res
                 Some((r, flags)) => {
                     cpu.s[usize::from(d)] = r;
                     cpu.fpscr = sc | flags;
-                    Ok(Step::Done(if op == BinOp::Div {
-                        InstrClass::FpuDivSqrt
-                    } else {
-                        InstrClass::Fpu
-                    }))
+                    Ok(true)
                 }
-                None => Ok(Step::Generic),
+                None => Ok(false),
             }
         }
-        FpFast::Compute => Ok(match fast::compute(op, cpu) {
-            Some(class) => Step::Done(class),
-            None => Step::Generic,
-        }),
+        FpFast::Compute => match instr {
+            Instr::Fp { op, .. } => Ok(fast::compute(op, cpu).is_some()),
+            _ => Ok(false),
+        },
     }
 }
