@@ -514,7 +514,7 @@ pub fn decode32(hw1: u16, hw2: u16) -> Option<DspInstr> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn lane(v: u32, i: u32, bits: u32, signed: bool) -> i32 {
     let x = (v >> (i * bits)) & ((1 << bits) - 1);
     if signed {
@@ -524,7 +524,7 @@ fn lane(v: u32, i: u32, bits: u32, signed: bool) -> i32 {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn ssat(x: i64, bits: u32) -> (i64, bool) {
     let max = (1i64 << (bits - 1)) - 1;
     let min = -(1i64 << (bits - 1));
@@ -537,7 +537,7 @@ fn ssat(x: i64, bits: u32) -> (i64, bool) {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn usat(x: i64, bits: u32) -> (i64, bool) {
     let max = (1i64 << bits) - 1;
     if x > max {
@@ -549,7 +549,11 @@ fn usat(x: i64, bits: u32) -> (i64, bool) {
     }
 }
 
+// The per-operation arithmetic below is shared by the generic executor ([`execute`]) and the
+// fast forms of the decode cache (`exec/fast.rs`): one implementation of each instruction.
+
 /// Executes one parallel add/subtract; returns the result and the new GE (for S/U).
+#[inline(always)]
 fn parallel(kind: ParKind, op: ParOp, n: u32, m: u32) -> (u32, Option<u8>) {
     let signed = matches!(kind, ParKind::S | ParKind::Q | ParKind::Sh);
     let (bits, lanes) = match op {
@@ -585,15 +589,245 @@ fn parallel(kind: ParKind, op: ParOp, n: u32, m: u32) -> (u32, Option<u8>) {
     (out, ge)
 }
 
-#[inline]
+/// One parallel add/subtract with its kind and operation fixed: `f(Rn, Rm, &mut GE)` returns
+/// the result and updates GE for the S and U kinds.
+pub(crate) type ParallelFn = fn(u32, u32, &mut u8) -> u32;
+
+const PAR_KINDS: [ParKind; 6] = [
+    ParKind::S,
+    ParKind::Q,
+    ParKind::Sh,
+    ParKind::U,
+    ParKind::Uq,
+    ParKind::Uh,
+];
+const PAR_OPS: [ParOp; 6] = [
+    ParOp::Add16,
+    ParOp::Asx,
+    ParOp::Sax,
+    ParOp::Sub16,
+    ParOp::Add8,
+    ParOp::Sub8,
+];
+
+fn parallel_fixed<const K: usize, const O: usize>(n: u32, m: u32, ge: &mut u8) -> u32 {
+    let (v, g) = parallel(PAR_KINDS[K], PAR_OPS[O], n, m);
+    if let Some(g) = g {
+        *ge = g;
+    }
+    v
+}
+
+macro_rules! parallel_row {
+    ($k:literal) => {
+        [
+            parallel_fixed::<$k, 0>,
+            parallel_fixed::<$k, 1>,
+            parallel_fixed::<$k, 2>,
+            parallel_fixed::<$k, 3>,
+            parallel_fixed::<$k, 4>,
+            parallel_fixed::<$k, 5>,
+        ]
+    };
+}
+
+/// The 36 parallel add/subtract instructions, `PARALLEL[kind][op]`.
+static PARALLEL: [[ParallelFn; 6]; 6] = [
+    parallel_row!(0),
+    parallel_row!(1),
+    parallel_row!(2),
+    parallel_row!(3),
+    parallel_row!(4),
+    parallel_row!(5),
+];
+
+/// The index of `kind` and `op` in [`PARALLEL`] flattened: kind * 6 + op.
+pub(crate) fn parallel_index(kind: ParKind, op: ParOp) -> u8 {
+    // PAR_KINDS and PAR_OPS list the variants in declaration order (a unit test checks it).
+    kind as u8 * 6 + op as u8
+}
+
+/// The parallel add/subtract of index `i` (see [`parallel_index`]; at most 35).
+#[inline(always)]
+pub(crate) fn parallel_fn(i: u8) -> ParallelFn {
+    PARALLEL.as_flattened()[usize::from(i) % 36]
+}
+
+/// QADD/QSUB/QDADD/QDSUB of `Rn` (the doubled operand) and `Rm`: the result and whether it
+/// saturated (Q).
+#[inline(always)]
+pub(crate) fn q32(op: QOp, n: u32, m: u32) -> (u32, bool) {
+    let m = i64::from(m as i32);
+    let mut n = i64::from(n as i32);
+    let mut q = false;
+    if matches!(op, QOp::Qdadd | QOp::Qdsub) {
+        let (d, s) = ssat(2 * n, 32);
+        n = d;
+        q |= s;
+    }
+    let (v, s) = match op {
+        QOp::Qadd | QOp::Qdadd => ssat(m + n, 32),
+        QOp::Qsub | QOp::Qdsub => ssat(m - n, 32),
+    };
+    (v as u32, q | s)
+}
+
+/// SEL: the bytes of `n` where GE(i) is set, else those of `m`.
+#[inline(always)]
+pub(crate) fn sel(ge: u8, n: u32, m: u32) -> u32 {
+    // Spread GE bits 0..3 to the low bit of each byte, then widen each to 0xff.
+    let g = u32::from(ge & 15);
+    let mask = ((g | (g << 7) | (g << 14) | (g << 21)) & 0x0101_0101) * 0xff;
+    (n & mask) | (m & !mask)
+}
+
+/// The extend-and-add instructions: `n` is the addend (0 for SXTB16/UXTB16), `m` the
+/// operand rotated right by `rot`.
+#[inline(always)]
+pub(crate) fn extend(op: ExtOp, n: u32, m: u32, rot: u8) -> u32 {
+    let x = m.rotate_right(u32::from(rot));
+    match op {
+        ExtOp::Sxtah => n.wrapping_add(x as i16 as u32),
+        ExtOp::Uxtah => n.wrapping_add(x & 0xffff),
+        ExtOp::Sxtab => n.wrapping_add(x as i8 as u32),
+        ExtOp::Uxtab => n.wrapping_add(x & 0xff),
+        ExtOp::Sxtab16 | ExtOp::Uxtab16 => {
+            let (b0, b2) = if op == ExtOp::Sxtab16 {
+                (x as i8 as u32, (x >> 16) as i8 as u32)
+            } else {
+                (x & 0xff, (x >> 16) & 0xff)
+            };
+            let lo = n.wrapping_add(b0) & 0xffff;
+            let hi = (n >> 16).wrapping_add(b2) & 0xffff;
+            (hi << 16) | lo
+        }
+    }
+}
+
+/// PKHBT (`tb` false: LSL) / PKHTB (`tb` true: ASR, shift 0 meaning 32).
+#[inline(always)]
+pub(crate) fn pkh(tb: bool, n: u32, m: u32, shift: u8) -> u32 {
+    if tb {
+        let sh = if shift == 0 { 31 } else { u32::from(shift) };
+        let s = ((m as i32) >> sh) as u32;
+        (n & 0xffff_0000) | (s & 0xffff)
+    } else {
+        let s = m << shift;
+        (s & 0xffff_0000) | (n & 0xffff)
+    }
+}
+
+/// SSAT16/USAT16 to `sat` bits: the result and whether a halfword saturated (Q).
+#[inline(always)]
+pub(crate) fn sat16(unsigned: bool, sat: u8, n: u32) -> (u32, bool) {
+    let mut out = 0u32;
+    let mut q = false;
+    for i in 0..2u32 {
+        let x = half(n, i == 1);
+        let (v, s) = if unsigned {
+            usat(x, u32::from(sat))
+        } else {
+            ssat(x, u32::from(sat))
+        };
+        q |= s;
+        out |= ((v as u32) & 0xffff) << (16 * i);
+    }
+    (out, q)
+}
+
+#[inline(always)]
 fn half(v: u32, top: bool) -> i64 {
     i64::from(if top { (v >> 16) as i16 } else { v as i16 })
+}
+
+/// A 32-bit result of a signed sum and whether it overflowed 32 bits (Q).
+#[inline(always)]
+pub(crate) fn wrap_q(v: i64) -> (u32, bool) {
+    (v as u32, v != i64::from(v as i32))
+}
+
+/// SMULxy: the product of the selected halfwords.
+#[inline(always)]
+pub(crate) fn smulxy(nt: bool, mt: bool, n: u32, m: u32) -> i64 {
+    half(n, nt) * half(m, mt)
+}
+
+/// SMLAxy: the product plus the accumulator, and Q.
+#[inline(always)]
+pub(crate) fn smlaxy(nt: bool, mt: bool, n: u32, m: u32, a: u32) -> (u32, bool) {
+    wrap_q(smulxy(nt, mt, n, m) + i64::from(a as i32))
+}
+
+/// SMULWy (`a` = None) / SMLAWy: the result and Q.
+#[inline(always)]
+pub(crate) fn smlaw(mt: bool, n: u32, m: u32, a: Option<u32>) -> (u32, bool) {
+    let p = i64::from(n as i32) * half(m, mt);
+    match a {
+        None => ((p >> 16) as u32, false),
+        Some(a) => wrap_q((p + (i64::from(a as i32) << 16)) >> 16),
+    }
+}
+
+/// SMLAD/SMLSD (SMUAD/SMUSD with `a` = 0), X exchanging the halfwords of `m`: the result and Q.
+#[inline(always)]
+pub(crate) fn smlad(sub: bool, x: bool, n: u32, m: u32, a: u32) -> (u32, bool) {
+    let m = if x { m.rotate_right(16) } else { m };
+    let p1 = half(n, false) * half(m, false);
+    let p2 = half(n, true) * half(m, true);
+    let v = if sub { p1 - p2 } else { p1 + p2 };
+    wrap_q(v + i64::from(a as i32))
+}
+
+/// SMMUL/SMMLA/SMMLS (R: rounded); `a` is the accumulator (None: SMMUL).
+#[inline(always)]
+pub(crate) fn smmla(sub: bool, round: bool, n: u32, m: u32, a: Option<u32>) -> u32 {
+    let p = i64::from(n as i32) * i64::from(m as i32);
+    let acc = a.map_or(0, |a| i64::from(a) << 32);
+    let mut v = if sub {
+        acc.wrapping_sub(p)
+    } else {
+        acc.wrapping_add(p)
+    };
+    if round {
+        v = v.wrapping_add(0x8000_0000);
+    }
+    (v >> 32) as u32
+}
+
+/// USAD8: the sum of absolute differences of the four bytes.
+#[inline(always)]
+pub(crate) fn usad8(n: u32, m: u32) -> u32 {
+    let (a, b) = (n.to_le_bytes(), m.to_le_bytes());
+    let d = |i: usize| u32::from(a[i].abs_diff(b[i]));
+    d(0) + d(1) + d(2) + d(3)
+}
+
+/// SMLALxy on the 64-bit accumulator `acc`.
+#[inline(always)]
+pub(crate) fn smlalxy(nt: bool, mt: bool, n: u32, m: u32, acc: u64) -> u64 {
+    acc.wrapping_add(smulxy(nt, mt, n, m) as u64)
+}
+
+/// SMLALD/SMLSLD (X: exchange the halfwords of `m`) on the 64-bit accumulator `acc`.
+#[inline(always)]
+pub(crate) fn smlald(sub: bool, x: bool, n: u32, m: u32, acc: u64) -> u64 {
+    let m = if x { m.rotate_right(16) } else { m };
+    let p1 = half(n, false) * half(m, false);
+    let p2 = half(n, true) * half(m, true);
+    acc.wrapping_add((if sub { p1 - p2 } else { p1 + p2 }) as u64)
+}
+
+/// UMAAL: n * m + lo + hi (cannot overflow 64 bits).
+#[inline(always)]
+pub(crate) fn umaal(n: u32, m: u32, lo: u32, hi: u32) -> u64 {
+    u64::from(n) * u64::from(m) + u64::from(lo) + u64::from(hi)
 }
 
 /// Executes a DSP instruction on the register file (sets GE and Q as the instruction defines).
 pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
     let r = |cpu: &Cpu, n: u8| cpu.r[usize::from(n)];
-    match *i {
+    let acc = |cpu: &Cpu, ra: u8| (ra != NO_REG).then(|| cpu.r[usize::from(ra)]);
+    let (rd, v) = match *i {
         DspInstr::Parallel {
             kind,
             op,
@@ -601,100 +835,38 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rn,
             rm,
         } => {
-            let (v, ge) = parallel(kind, op, r(cpu, rn), r(cpu, rm));
-            cpu.r[usize::from(rd)] = v;
-            if let Some(ge) = ge {
-                cpu.ge = ge;
-            }
+            let f = parallel_fn(parallel_index(kind, op));
+            (rd, f(r(cpu, rn), r(cpu, rm), &mut cpu.ge))
         }
         DspInstr::Q32 { op, rd, rn, rm } => {
-            let m = i64::from(r(cpu, rm) as i32);
-            let mut n = i64::from(r(cpu, rn) as i32);
-            let mut q = false;
-            if matches!(op, QOp::Qdadd | QOp::Qdsub) {
-                let (d, s) = ssat(2 * n, 32);
-                n = d;
-                q |= s;
-            }
-            let (v, s) = match op {
-                QOp::Qadd | QOp::Qdadd => ssat(m + n, 32),
-                QOp::Qsub | QOp::Qdsub => ssat(m - n, 32),
-            };
-            cpu.r[usize::from(rd)] = v as u32;
-            cpu.q |= q | s;
+            let (v, q) = q32(op, r(cpu, rn), r(cpu, rm));
+            cpu.q |= q;
+            (rd, v)
         }
-        DspInstr::Sel { rd, rn, rm } => {
-            let (n, m) = (r(cpu, rn), r(cpu, rm));
-            let mut mask = 0u32;
-            for b in 0..4 {
-                if cpu.ge & (1 << b) != 0 {
-                    mask |= 0xff << (8 * b);
-                }
-            }
-            cpu.r[usize::from(rd)] = (n & mask) | (m & !mask);
-        }
+        DspInstr::Sel { rd, rn, rm } => (rd, sel(cpu.ge, r(cpu, rn), r(cpu, rm))),
         DspInstr::Extend {
             op,
             rd,
             rn,
             rm,
             rot,
-        } => {
-            let x = r(cpu, rm).rotate_right(u32::from(rot));
-            let n = if rn == NO_REG { 0 } else { r(cpu, rn) };
-            cpu.r[usize::from(rd)] = match op {
-                ExtOp::Sxtah => n.wrapping_add(x as i16 as u32),
-                ExtOp::Uxtah => n.wrapping_add(x & 0xffff),
-                ExtOp::Sxtab => n.wrapping_add(x as i8 as u32),
-                ExtOp::Uxtab => n.wrapping_add(x & 0xff),
-                ExtOp::Sxtab16 | ExtOp::Uxtab16 => {
-                    let (b0, b2) = if op == ExtOp::Sxtab16 {
-                        (x as i8 as u32, (x >> 16) as i8 as u32)
-                    } else {
-                        (x & 0xff, (x >> 16) & 0xff)
-                    };
-                    let lo = n.wrapping_add(b0) & 0xffff;
-                    let hi = (n >> 16).wrapping_add(b2) & 0xffff;
-                    (hi << 16) | lo
-                }
-            };
-        }
+        } => (rd, extend(op, acc(cpu, rn).unwrap_or(0), r(cpu, rm), rot)),
         DspInstr::Pkh {
             tb,
             rd,
             rn,
             rm,
             shift,
-        } => {
-            let (n, m) = (r(cpu, rn), r(cpu, rm));
-            cpu.r[usize::from(rd)] = if tb {
-                let sh = if shift == 0 { 31 } else { u32::from(shift) };
-                let s = ((m as i32) >> sh) as u32;
-                (n & 0xffff_0000) | (s & 0xffff)
-            } else {
-                let s = m << shift;
-                (s & 0xffff_0000) | (n & 0xffff)
-            };
-        }
+        } => (rd, pkh(tb, r(cpu, rn), r(cpu, rm), shift)),
         DspInstr::Sat16 {
             unsigned,
             rd,
             rn,
             sat,
         } => {
-            let n = r(cpu, rn);
-            let mut out = 0u32;
-            for i in 0..2u32 {
-                let x = half(n, i == 1);
-                let (v, s) = if unsigned {
-                    usat(x, u32::from(sat))
-                } else {
-                    ssat(x, u32::from(sat))
-                };
-                cpu.q |= s;
-                out |= ((v as u32) & 0xffff) << (16 * i);
-            }
-            cpu.r[usize::from(rd)] = out;
+            let (v, q) = sat16(unsigned, sat, r(cpu, rn));
+            cpu.q |= q;
+            (rd, v)
         }
         DspInstr::Smla {
             nt,
@@ -704,26 +876,20 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rm,
             ra,
         } => {
-            let p = half(r(cpu, rn), nt) * half(r(cpu, rm), mt);
-            let v = if ra == NO_REG {
-                p
-            } else {
-                let v = p + i64::from(r(cpu, ra) as i32);
-                cpu.q |= v != i64::from(v as i32);
-                v
-            };
-            cpu.r[usize::from(rd)] = v as u32;
+            let (n, m) = (r(cpu, rn), r(cpu, rm));
+            match acc(cpu, ra) {
+                None => (rd, smulxy(nt, mt, n, m) as u32),
+                Some(a) => {
+                    let (v, q) = smlaxy(nt, mt, n, m, a);
+                    cpu.q |= q;
+                    (rd, v)
+                }
+            }
         }
         DspInstr::Smlaw { mt, rd, rn, rm, ra } => {
-            let p = i64::from(r(cpu, rn) as i32) * half(r(cpu, rm), mt);
-            let v = if ra == NO_REG {
-                p >> 16
-            } else {
-                let v = (p + (i64::from(r(cpu, ra) as i32) << 16)) >> 16;
-                cpu.q |= v != i64::from(v as i32);
-                v
-            };
-            cpu.r[usize::from(rd)] = v as u32;
+            let (v, q) = smlaw(mt, r(cpu, rn), r(cpu, rm), acc(cpu, ra));
+            cpu.q |= q;
+            (rd, v)
         }
         DspInstr::Smlad {
             sub,
@@ -733,20 +899,10 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rm,
             ra,
         } => {
-            let n = r(cpu, rn);
-            let m = if x {
-                r(cpu, rm).rotate_right(16)
-            } else {
-                r(cpu, rm)
-            };
-            let p1 = half(n, false) * half(m, false);
-            let p2 = half(n, true) * half(m, true);
-            let mut v = if sub { p1 - p2 } else { p1 + p2 };
-            if ra != NO_REG {
-                v += i64::from(r(cpu, ra) as i32);
-            }
-            cpu.q |= v != i64::from(v as i32);
-            cpu.r[usize::from(rd)] = v as u32;
+            let a = acc(cpu, ra).unwrap_or(0);
+            let (v, q) = smlad(sub, x, r(cpu, rn), r(cpu, rm), a);
+            cpu.q |= q;
+            (rd, v)
         }
         DspInstr::Smmla {
             sub,
@@ -755,32 +911,10 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rn,
             rm,
             ra,
-        } => {
-            let p = i64::from(r(cpu, rn) as i32) * i64::from(r(cpu, rm) as i32);
-            let acc = if ra == NO_REG {
-                0
-            } else {
-                i64::from(r(cpu, ra)) << 32
-            };
-            let mut v = if sub {
-                acc.wrapping_sub(p)
-            } else {
-                acc.wrapping_add(p)
-            };
-            if round {
-                v = v.wrapping_add(0x8000_0000);
-            }
-            cpu.r[usize::from(rd)] = (v >> 32) as u32;
-        }
+        } => (rd, smmla(sub, round, r(cpu, rn), r(cpu, rm), acc(cpu, ra))),
         DspInstr::Usada8 { rd, rn, rm, ra } => {
-            let (n, m) = (r(cpu, rn), r(cpu, rm));
-            let mut s = if ra == NO_REG { 0 } else { r(cpu, ra) };
-            for b in 0..4 {
-                let a = (n >> (8 * b)) & 0xff;
-                let c = (m >> (8 * b)) & 0xff;
-                s = s.wrapping_add(a.abs_diff(c));
-            }
-            cpu.r[usize::from(rd)] = s;
+            let s = usad8(r(cpu, rn), r(cpu, rm));
+            (rd, s.wrapping_add(acc(cpu, ra).unwrap_or(0)))
         }
         DspInstr::Smlalxy {
             nt,
@@ -790,9 +924,9 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rn,
             rm,
         } => {
-            let acc = acc64(cpu, rdlo, rdhi);
-            let v = acc.wrapping_add(half(r(cpu, rn), nt) * half(r(cpu, rm), mt));
-            set64(cpu, rdlo, rdhi, v as u64);
+            let v = smlalxy(nt, mt, r(cpu, rn), r(cpu, rm), acc64(&cpu.r, rdlo, rdhi));
+            set64(&mut cpu.r, rdlo, rdhi, v);
+            return Ok(());
         }
         DspInstr::Smlald {
             sub,
@@ -802,39 +936,31 @@ pub fn execute(i: &DspInstr, cpu: &mut Cpu) -> Result<(), Fault> {
             rn,
             rm,
         } => {
-            let n = r(cpu, rn);
-            let m = if x {
-                r(cpu, rm).rotate_right(16)
-            } else {
-                r(cpu, rm)
-            };
-            let p1 = half(n, false) * half(m, false);
-            let p2 = half(n, true) * half(m, true);
-            let acc = acc64(cpu, rdlo, rdhi);
-            let v = if sub {
-                acc.wrapping_add(p1 - p2)
-            } else {
-                acc.wrapping_add(p1 + p2)
-            };
-            set64(cpu, rdlo, rdhi, v as u64);
+            let v = smlald(sub, x, r(cpu, rn), r(cpu, rm), acc64(&cpu.r, rdlo, rdhi));
+            set64(&mut cpu.r, rdlo, rdhi, v);
+            return Ok(());
         }
         DspInstr::Umaal { rdlo, rdhi, rn, rm } => {
-            let v = u64::from(r(cpu, rn)) * u64::from(r(cpu, rm))
-                + u64::from(r(cpu, rdlo))
-                + u64::from(r(cpu, rdhi));
-            set64(cpu, rdlo, rdhi, v);
+            let v = umaal(r(cpu, rn), r(cpu, rm), r(cpu, rdlo), r(cpu, rdhi));
+            set64(&mut cpu.r, rdlo, rdhi, v);
+            return Ok(());
         }
-    }
+    };
+    cpu.r[usize::from(rd)] = v;
     Ok(())
 }
 
-fn acc64(cpu: &Cpu, lo: u8, hi: u8) -> i64 {
-    ((u64::from(cpu.r[usize::from(hi)]) << 32) | u64::from(cpu.r[usize::from(lo)])) as i64
+/// The 64-bit accumulator RdHi:RdLo of the register file `r`.
+#[inline(always)]
+pub(crate) fn acc64(r: &[u32; 16], lo: u8, hi: u8) -> u64 {
+    (u64::from(r[usize::from(hi)]) << 32) | u64::from(r[usize::from(lo)])
 }
 
-fn set64(cpu: &mut Cpu, lo: u8, hi: u8, v: u64) {
-    cpu.r[usize::from(lo)] = v as u32;
-    cpu.r[usize::from(hi)] = (v >> 32) as u32;
+/// Writes RdLo then RdHi (with RdLo = RdHi the high word wins).
+#[inline(always)]
+pub(crate) fn set64(r: &mut [u32; 16], lo: u8, hi: u8, v: u64) {
+    r[usize::from(lo)] = v as u32;
+    r[usize::from(hi)] = (v >> 32) as u32;
 }
 
 /// An immediate as capstone prints it: decimal up to 9, hexadecimal above.
@@ -1035,6 +1161,25 @@ impl fmt::Display for DspInstr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_table_follows_declaration_order() {
+        for (i, k) in PAR_KINDS.iter().enumerate() {
+            for (j, o) in PAR_OPS.iter().enumerate() {
+                assert_eq!(
+                    usize::from(parallel_index(*k, *o)),
+                    i * 6 + j,
+                    "{k:?} {o:?}"
+                );
+            }
+        }
+        // SSUB8 0x0180_7F00 - 0x0201_FF80, lane 0 first: 0 - -128 = 128 (wraps, GE), 127 - -1
+        // = 128 (GE), -128 - 1 = -129 (wraps to 0x7F), 1 - 2 = -1.
+        let mut ge = 0;
+        let v =
+            parallel_fn(parallel_index(ParKind::S, ParOp::Sub8))(0x0180_7F00, 0x0201_FF80, &mut ge);
+        assert_eq!((v, ge), (0xFF7F_8080, 0b0011));
+    }
 
     #[test]
     fn size_fits_in_instr() {

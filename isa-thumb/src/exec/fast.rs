@@ -13,10 +13,11 @@
 //! Inside an IT block the generic executor always runs (conditions and flag suppression).
 
 use super::mem::{self, Align};
-use super::{refill, retired, Done};
-use crate::alu::{add_with_carry, shift_c};
-use crate::dsp::{DspInstr, ExtOp, NO_REG};
-use crate::instr::{Cond, DpOp, Instr, MemSize, Offset, Operand2, ShiftType};
+use super::ops::{self, count};
+use super::{dp_of, refill, retired, Done};
+use crate::alu::{self, add_with_carry, shift_c};
+use crate::dsp::{self, DspInstr, ExtOp, QOp, NO_REG};
+use crate::instr::{Cond, DpOp, Instr, MemSize, MulLongOp, Offset, Operand2, RevOp, ShiftType};
 use crate::thumb::Core;
 use crate::timing::Timing;
 use sim_core::board::RegionKind;
@@ -160,6 +161,182 @@ pub(crate) enum Fast {
         rn: u8,
         rm: u8,
         ra: u8,
+    },
+    /// SMUL<x><y> rd, rn, rm.
+    Smul {
+        nt: bool,
+        mt: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+    },
+    /// A parallel add/subtract (SADD16, QADD8, SHSUB16, USUB8, UHADD8, ...): `f` indexes
+    /// `dsp::PARALLEL` (see `dsp::parallel_index`); the S and U kinds set GE.
+    Parallel { f: u8, rd: u8, rn: u8, rm: u8 },
+    /// QADD/QSUB/QDADD/QDSUB rd, rm, rn; Q on saturation.
+    Q32 { op: QOp, rd: u8, rn: u8, rm: u8 },
+    /// SEL rd, rn, rm (bytes by GE).
+    Sel { rd: u8, rn: u8, rm: u8 },
+    /// The other extend-and-add forms (SXTAH, UXTAH, SXTAB, UXTAB, UXTAB16, UXTB16; `rn` =
+    /// `NO_REG` adds 0).
+    DspExtend {
+        op: ExtOp,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        rot: u8,
+    },
+    /// PKHBT rd, rn, rm, LSL #shift.
+    PkhBt { rd: u8, rn: u8, rm: u8, shift: u8 },
+    /// PKHTB rd, rn, rm, ASR #shift (0 meaning 32).
+    PkhTb { rd: u8, rn: u8, rm: u8, shift: u8 },
+    /// SSAT16/USAT16 rd, #sat, rn; Q on saturation.
+    Sat16 {
+        unsigned: bool,
+        rd: u8,
+        rn: u8,
+        sat: u8,
+    },
+    /// SMLAW<y>/SMULW<y> (`ra` = `NO_REG`).
+    Smlaw {
+        mt: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        ra: u8,
+    },
+    /// The other SMLAD/SMLSD/SMUAD/SMUSD forms (X, subtract, no accumulator: `ra` = `NO_REG`).
+    SmladAny {
+        sub: bool,
+        x: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        ra: u8,
+    },
+    /// SMMUL/SMMLA/SMMLS(R) (`ra` = `NO_REG`: SMMUL).
+    Smmla {
+        sub: bool,
+        round: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        ra: u8,
+    },
+    /// USADA8/USAD8 (`ra` = `NO_REG`).
+    Usada8 { rd: u8, rn: u8, rm: u8, ra: u8 },
+    /// SMLAL<x><y> rdlo, rdhi, rn, rm.
+    Smlalxy {
+        nt: bool,
+        mt: bool,
+        rdlo: u8,
+        rdhi: u8,
+        rn: u8,
+        rm: u8,
+    },
+    /// SMLALD(X)/SMLSLD(X) rdlo, rdhi, rn, rm.
+    Smlald {
+        sub: bool,
+        x: bool,
+        rdlo: u8,
+        rdhi: u8,
+        rn: u8,
+        rm: u8,
+    },
+    /// UMAAL rdlo, rdhi, rn, rm.
+    Umaal { rdlo: u8, rdhi: u8, rn: u8, rm: u8 },
+    /// UMULL/SMULL/UMLAL/SMLAL rdlo, rdhi, rn, rm.
+    MulLong {
+        op: MulLongOp,
+        rdlo: u8,
+        rdhi: u8,
+        rn: u8,
+        rm: u8,
+    },
+    /// MULS rd, rn, rm: N and Z from the result.
+    Muls { rd: u8, rn: u8, rm: u8 },
+    /// BFI rd, rn, #lsb, #width: `mask` is the field (BFC is lowered to [`Fast::AndImm`]).
+    Bfi { rd: u8, rn: u8, lsb: u8, mask: u32 },
+    /// SBFX/UBFX rd, rn: (rn << up) >> down, arithmetic when `signed`.
+    Bfx {
+        signed: bool,
+        rd: u8,
+        rn: u8,
+        up: u8,
+        down: u8,
+    },
+    /// SXTB/SXTH/UXTB/UXTH rd, rm, ROR #rot (UXTB/UXTH without rotation are [`Fast::AndImm`]).
+    Ext {
+        signed: bool,
+        half: bool,
+        rd: u8,
+        rm: u8,
+        rot: u8,
+    },
+    /// CLZ rd, rm.
+    Clz { rd: u8, rm: u8 },
+    /// REV/REV16/REVSH/RBIT rd, rm.
+    Rev { op: RevOp, rd: u8, rm: u8 },
+    /// SSAT/USAT rd, #bits, rn, shift #amount; Q on saturation.
+    Sat {
+        signed: bool,
+        rd: u8,
+        rn: u8,
+        bits: u8,
+        shift: ShiftType,
+        amount: u8,
+    },
+    /// MOVT rd, #imm.
+    Movt { rd: u8, imm: u16 },
+    /// Any other data processing on a register with an immediate shift (flag setting when
+    /// `s`; compares write nothing): the generic executor's `ops::dp`.
+    Dp {
+        op: DpOp,
+        s: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        shift: ShiftType,
+        amount: u8,
+    },
+    /// Data processing with a register-shifted register (LSL/LSR/ASR/ROR rd, rm, rs).
+    DpRs {
+        op: DpOp,
+        s: bool,
+        rd: u8,
+        rn: u8,
+        rm: u8,
+        rs: u8,
+        shift: ShiftType,
+    },
+    /// Flag-setting data processing with an immediate whose expansion leaves C alone (ANDS,
+    /// TST, ORRS, EORS, BICS, ADCS, SBCS, RSBS, ...): `ops::dp`.
+    DpsImm { op: DpOp, rd: u8, rn: u8, imm: u32 },
+    /// LDRD rt, rt2, \[rn, #off\] (`index`: pre-indexed; `wback`: write rn back).
+    LoadDual {
+        rt: u8,
+        rt2: u8,
+        rn: u8,
+        index: bool,
+        wback: bool,
+        off: i16,
+    },
+    /// STRD rt, rt2, \[rn, #off\] (as [`Fast::LoadDual`]).
+    StoreDual {
+        rt: u8,
+        rt2: u8,
+        rn: u8,
+        index: bool,
+        wback: bool,
+        off: i16,
+    },
+    /// LDM/STM/PUSH/POP without PC (`db`: decrement before).
+    Multi {
+        store: bool,
+        rn: u8,
+        wback: bool,
+        db: bool,
+        list: u16,
     },
 }
 
@@ -385,9 +562,188 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
             rm,
             ..
         } if plain(rd) && readable(rn) && readable(rm) => Fast::Mul { rd, rn, rm },
+        Instr::Mul {
+            s: true,
+            rd,
+            rn,
+            rm,
+            ..
+        } if plain(rd) && readable(rn) && readable(rm) => Fast::Muls { rd, rn, rm },
+        Instr::MulLong {
+            op,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+            ..
+        } if plain(rdlo) && plain(rdhi) && readable(rn) && readable(rm) => Fast::MulLong {
+            op,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+        },
+        Instr::Bfi {
+            rd, rn, lsb, msb, ..
+        } if plain(rd) && msb >= lsb && msb < 32 => {
+            let width = u32::from(msb) - u32::from(lsb) + 1;
+            let mask = (((1u64 << width) - 1) as u32) << lsb;
+            if rn == 15 {
+                // BFC: the generic executor inserts zeros.
+                Fast::AndImm {
+                    rd,
+                    rn: rd,
+                    imm: !mask,
+                }
+            } else if readable(rn) {
+                Fast::Bfi { rd, rn, lsb, mask }
+            } else {
+                return None;
+            }
+        }
+        Instr::Bfx {
+            signed,
+            rd,
+            rn,
+            lsb,
+            width,
+            ..
+        } if plain(rd) && readable(rn) && width >= 1 && u32::from(lsb) + u32::from(width) <= 32 => {
+            Fast::Bfx {
+                signed,
+                rd,
+                rn,
+                up: 32 - lsb - width,
+                down: 32 - width,
+            }
+        }
+        Instr::Extend {
+            signed,
+            size,
+            rd,
+            rm,
+            rotation,
+            ..
+        } if plain(rd) && readable(rm) => {
+            let half = size != MemSize::Byte;
+            if !signed && rotation == 0 {
+                Fast::AndImm {
+                    rd,
+                    rn: rm,
+                    imm: if half { 0xffff } else { 0xff },
+                }
+            } else {
+                Fast::Ext {
+                    signed,
+                    half,
+                    rd,
+                    rm,
+                    rot: rotation,
+                }
+            }
+        }
+        Instr::Clz { rd, rm, .. } if plain(rd) && readable(rm) => Fast::Clz { rd, rm },
+        Instr::Rev { op, rd, rm, .. } if plain(rd) && readable(rm) => Fast::Rev { op, rd, rm },
+        Instr::Sat {
+            signed,
+            rd,
+            rn,
+            sat_bits,
+            shift,
+            amount,
+            ..
+        } if plain(rd) && readable(rn) => Fast::Sat {
+            signed,
+            rd,
+            rn,
+            bits: sat_bits,
+            shift,
+            amount,
+        },
+        Instr::Movw { rd, imm, .. } if plain(rd) => Fast::MovImm {
+            rd,
+            imm: u32::from(imm),
+        },
+        Instr::Movt { rd, imm, .. } if plain(rd) => Fast::Movt { rd, imm },
+        Instr::Adr { rd, offset, .. } if plain(rd) => Fast::MovImm {
+            rd,
+            imm: (pc.wrapping_add(4) & !3).wrapping_add(offset as u32),
+        },
+        Instr::LoadDual {
+            rt, rt2, addr: am, ..
+        } => lower_dual(false, rt, rt2, am)?,
+        Instr::StoreDual {
+            rt, rt2, addr: am, ..
+        } => lower_dual(true, rt, rt2, am)?,
+        Instr::Ldm {
+            rn,
+            list,
+            wback,
+            db,
+            ..
+        } if readable(rn) && list & 0x8000 == 0 => Fast::Multi {
+            store: false,
+            rn,
+            wback,
+            db,
+            list,
+        },
+        Instr::Stm {
+            rn,
+            list,
+            wback,
+            db,
+            ..
+        } if readable(rn) && list & 0x8000 == 0 => Fast::Multi {
+            store: true,
+            rn,
+            wback,
+            db,
+            list,
+        },
         Instr::Dsp { op, .. } => lower_dsp(op)?,
         _ => return None,
     })
+}
+
+/// LDRD/STRD with an immediate offset and a base other than PC.
+fn lower_dual(store: bool, rt: u8, rt2: u8, am: crate::instr::AddrMode) -> Option<Fast> {
+    let regs_ok = if store {
+        readable(rt) && readable(rt2)
+    } else {
+        plain(rt) && plain(rt2)
+    };
+    match am.offset {
+        Offset::Imm(i) if regs_ok && readable(am.rn) => {
+            let (rn, index, wback) = (am.rn, am.index, am.wback);
+            let off = i16::try_from(offset(am.add, i) as i32).ok()?;
+            Some(if store {
+                Fast::StoreDual {
+                    rt,
+                    rt2,
+                    rn,
+                    index,
+                    wback,
+                    off,
+                }
+            } else {
+                Fast::LoadDual {
+                    rt,
+                    rt2,
+                    rn,
+                    index,
+                    wback,
+                    off,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An accumulator operand: a readable register or `NO_REG` (no accumulator).
+fn acc_ok(ra: u8) -> bool {
+    ra == NO_REG || readable(ra)
 }
 
 fn lower_dsp(op: DspInstr) -> Option<Fast> {
@@ -405,6 +761,19 @@ fn lower_dsp(op: DspInstr) -> Option<Fast> {
                 Fast::Sxtab16 { rd, rn, rm, rot }
             }
         }
+        DspInstr::Extend {
+            op,
+            rd,
+            rn,
+            rm,
+            rot,
+        } if plain(rd) && readable(rm) && acc_ok(rn) => Fast::DspExtend {
+            op,
+            rd,
+            rn,
+            rm,
+            rot,
+        },
         DspInstr::Smlad {
             sub: false,
             x: false,
@@ -415,6 +784,21 @@ fn lower_dsp(op: DspInstr) -> Option<Fast> {
         } if plain(rd) && readable(rn) && readable(rm) && readable(ra) => {
             Fast::Smlad { rd, rn, rm, ra }
         }
+        DspInstr::Smlad {
+            sub,
+            x,
+            rd,
+            rn,
+            rm,
+            ra,
+        } if plain(rd) && readable(rn) && readable(rm) && acc_ok(ra) => Fast::SmladAny {
+            sub,
+            x,
+            rd,
+            rn,
+            rm,
+            ra,
+        },
         DspInstr::Smla {
             nt,
             mt,
@@ -430,6 +814,116 @@ fn lower_dsp(op: DspInstr) -> Option<Fast> {
             rm,
             ra,
         },
+        DspInstr::Smla {
+            nt,
+            mt,
+            rd,
+            rn,
+            rm,
+            ra: NO_REG,
+        } if plain(rd) && readable(rn) && readable(rm) => Fast::Smul { nt, mt, rd, rn, rm },
+        DspInstr::Parallel {
+            kind,
+            op,
+            rd,
+            rn,
+            rm,
+        } if plain(rd) && readable(rn) && readable(rm) => Fast::Parallel {
+            f: dsp::parallel_index(kind, op),
+            rd,
+            rn,
+            rm,
+        },
+        DspInstr::Q32 { op, rd, rn, rm } if plain(rd) && readable(rn) && readable(rm) => {
+            Fast::Q32 { op, rd, rn, rm }
+        }
+        DspInstr::Sel { rd, rn, rm } if plain(rd) && readable(rn) && readable(rm) => {
+            Fast::Sel { rd, rn, rm }
+        }
+        DspInstr::Pkh {
+            tb,
+            rd,
+            rn,
+            rm,
+            shift,
+        } if plain(rd) && readable(rn) && readable(rm) => {
+            if tb {
+                Fast::PkhTb { rd, rn, rm, shift }
+            } else {
+                Fast::PkhBt { rd, rn, rm, shift }
+            }
+        }
+        DspInstr::Sat16 {
+            unsigned,
+            rd,
+            rn,
+            sat,
+        } if plain(rd) && readable(rn) => Fast::Sat16 {
+            unsigned,
+            rd,
+            rn,
+            sat,
+        },
+        DspInstr::Smlaw { mt, rd, rn, rm, ra }
+            if plain(rd) && readable(rn) && readable(rm) && acc_ok(ra) =>
+        {
+            Fast::Smlaw { mt, rd, rn, rm, ra }
+        }
+        DspInstr::Smmla {
+            sub,
+            round,
+            rd,
+            rn,
+            rm,
+            ra,
+        } if plain(rd) && readable(rn) && readable(rm) && acc_ok(ra) => Fast::Smmla {
+            sub,
+            round,
+            rd,
+            rn,
+            rm,
+            ra,
+        },
+        DspInstr::Usada8 { rd, rn, rm, ra }
+            if plain(rd) && readable(rn) && readable(rm) && acc_ok(ra) =>
+        {
+            Fast::Usada8 { rd, rn, rm, ra }
+        }
+        DspInstr::Smlalxy {
+            nt,
+            mt,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+        } if plain(rdlo) && plain(rdhi) && readable(rn) && readable(rm) => Fast::Smlalxy {
+            nt,
+            mt,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+        },
+        DspInstr::Smlald {
+            sub,
+            x,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+        } if plain(rdlo) && plain(rdhi) && readable(rn) && readable(rm) => Fast::Smlald {
+            sub,
+            x,
+            rdlo,
+            rdhi,
+            rn,
+            rm,
+        },
+        DspInstr::Umaal { rdlo, rdhi, rn, rm }
+            if plain(rdlo) && plain(rdhi) && readable(rn) && readable(rm) =>
+        {
+            Fast::Umaal { rdlo, rdhi, rn, rm }
+        }
         _ => return None,
     })
 }
@@ -494,7 +988,7 @@ fn lower_dp(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
                 });
             }
         }
-        return None;
+        return lower_dp_any(op, s, rd, rn, op2);
     }
     // Flag setting (the 16-bit forms have s = true outside IT; the fast path runs outside IT
     // only, so s is what the instruction does).
@@ -515,17 +1009,60 @@ fn lower_dp(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
                 Operand2::Imm { carry: None, .. } => Some(Fast::MovsImm { rd, imm }),
                 _ => None,
             },
-            _ => None,
+            _ => lower_dp_any(op, s, rd, rn, op2),
         };
     }
     if let Some(rm) = reg_value(op2) {
-        return match op {
-            DpOp::Add | DpOp::Cmn => Some(Fast::AddsReg { rd: rd_cmp, rn, rm }),
-            DpOp::Sub | DpOp::Cmp => Some(Fast::SubsReg { rd: rd_cmp, rn, rm }),
-            _ => None,
-        };
+        match op {
+            DpOp::Add | DpOp::Cmn => return Some(Fast::AddsReg { rd: rd_cmp, rn, rm }),
+            DpOp::Sub | DpOp::Cmp => return Some(Fast::SubsReg { rd: rd_cmp, rn, rm }),
+            _ => {}
+        }
     }
-    None
+    lower_dp_any(op, s, rd, rn, op2)
+}
+
+/// The data-processing forms without a dedicated fast form, run through `ops::dp` (the generic
+/// executor's own function): register operands with any shift, register-shifted registers,
+/// and flag-setting immediates whose expansion leaves C alone.
+fn lower_dp_any(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
+    // MOV/MVN read no rn: read r0 instead (a value that is never used).
+    let rn = if matches!(op, DpOp::Mov | DpOp::Mvn) {
+        0
+    } else {
+        rn
+    };
+    match op2 {
+        Operand2::Reg { rm, shift, amount } if readable(rm) => Some(Fast::Dp {
+            op,
+            s,
+            rd,
+            rn,
+            rm,
+            shift,
+            amount,
+        }),
+        Operand2::RegShiftedReg { rm, shift, rs } if readable(rm) && readable(rs) => {
+            Some(Fast::DpRs {
+                op,
+                s,
+                rd,
+                rn,
+                rm,
+                rs,
+                shift,
+            })
+        }
+        Operand2::Imm {
+            value, carry: None, ..
+        } if s => Some(Fast::DpsImm {
+            op,
+            rd,
+            rn,
+            imm: value,
+        }),
+        _ => None,
+    }
 }
 
 /// Condition masks: bit `nzcv` of `COND_PASS[cond]` says whether `cond` passes with those
@@ -612,6 +1149,13 @@ impl Core {
         let next = pc.wrapping_add(len);
         let t = &self.timing;
         let alu = retired(InstrClass::Alu, t.alu, Flow::Plain);
+        // Computed in the arms that use it (a value computed before the match costs every
+        // instruction).
+        macro_rules! dsp_done {
+            () => {
+                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+            };
+        }
         let r = &mut cpu.r;
         let mut npc = next;
         let d = match *f {
@@ -885,26 +1429,19 @@ impl Core {
                 retired(InstrClass::Mul, t.mla, Flow::Plain)
             }
             Fast::Sxtb16 { rd, rm, rot } => {
-                let x = r[rm as usize].rotate_right(u32::from(rot));
-                r[rd as usize] = (x as i8 as u32 & 0xffff) | (((x >> 16) as i8 as u32) << 16);
-                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+                r[rd as usize] = dsp::extend(ExtOp::Sxtab16, 0, r[rm as usize], rot);
+                dsp_done!()
             }
             Fast::Sxtab16 { rd, rn, rm, rot } => {
-                let x = r[rm as usize].rotate_right(u32::from(rot));
-                let n = r[rn as usize];
-                let lo = n.wrapping_add(x as i8 as u32) & 0xffff;
-                let hi = (n >> 16).wrapping_add((x >> 16) as i8 as u32);
-                r[rd as usize] = (hi << 16) | lo;
-                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+                r[rd as usize] = dsp::extend(ExtOp::Sxtab16, r[rn as usize], r[rm as usize], rot);
+                dsp_done!()
             }
             Fast::Smlad { rd, rn, rm, ra } => {
-                let (n, m) = (r[rn as usize], r[rm as usize]);
-                let p1 = i64::from(n as i16) * i64::from(m as i16);
-                let p2 = i64::from((n >> 16) as i16) * i64::from((m >> 16) as i16);
-                let v = p1 + p2 + i64::from(r[ra as usize] as i32);
-                r[rd as usize] = v as u32;
-                cpu.q |= v != i64::from(v as i32);
-                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+                let (v, q) =
+                    dsp::smlad(false, false, r[rn as usize], r[rm as usize], r[ra as usize]);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
             }
             Fast::Smla {
                 nt,
@@ -914,13 +1451,334 @@ impl Core {
                 rm,
                 ra,
             } => {
-                let n = r[rn as usize] >> (16 * u32::from(nt));
-                let m = r[rm as usize] >> (16 * u32::from(mt));
-                let v =
-                    i64::from(n as i16) * i64::from(m as i16) + i64::from(r[ra as usize] as i32);
-                r[rd as usize] = v as u32;
-                cpu.q |= v != i64::from(v as i32);
-                retired(InstrClass::Dsp, t.dsp, Flow::Plain)
+                let (v, q) = dsp::smlaxy(nt, mt, r[rn as usize], r[rm as usize], r[ra as usize]);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
+            }
+            Fast::Smul { nt, mt, rd, rn, rm } => {
+                r[rd as usize] = dsp::smulxy(nt, mt, r[rn as usize], r[rm as usize]) as u32;
+                dsp_done!()
+            }
+            Fast::Parallel { f, rd, rn, rm } => {
+                let (n, m) = (r[rn as usize], r[rm as usize]);
+                r[rd as usize] = dsp::parallel_fn(f)(n, m, &mut cpu.ge);
+                dsp_done!()
+            }
+            Fast::Q32 { op, rd, rn, rm } => {
+                let (v, q) = dsp::q32(op, r[rn as usize], r[rm as usize]);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
+            }
+            Fast::Sel { rd, rn, rm } => {
+                r[rd as usize] = dsp::sel(cpu.ge, r[rn as usize], r[rm as usize]);
+                dsp_done!()
+            }
+            Fast::DspExtend {
+                op,
+                rd,
+                rn,
+                rm,
+                rot,
+            } => {
+                let n = if rn == NO_REG { 0 } else { r[rn as usize] };
+                r[rd as usize] = dsp::extend(op, n, r[rm as usize], rot);
+                dsp_done!()
+            }
+            Fast::PkhBt { rd, rn, rm, shift } => {
+                r[rd as usize] = dsp::pkh(false, r[rn as usize], r[rm as usize], shift);
+                dsp_done!()
+            }
+            Fast::PkhTb { rd, rn, rm, shift } => {
+                r[rd as usize] = dsp::pkh(true, r[rn as usize], r[rm as usize], shift);
+                dsp_done!()
+            }
+            Fast::Sat16 {
+                unsigned,
+                rd,
+                rn,
+                sat,
+            } => {
+                let (v, q) = dsp::sat16(unsigned, sat, r[rn as usize]);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
+            }
+            Fast::Smlaw { mt, rd, rn, rm, ra } => {
+                let a = (ra != NO_REG).then(|| r[ra as usize]);
+                let (v, q) = dsp::smlaw(mt, r[rn as usize], r[rm as usize], a);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
+            }
+            Fast::SmladAny {
+                sub,
+                x,
+                rd,
+                rn,
+                rm,
+                ra,
+            } => {
+                let a = if ra == NO_REG { 0 } else { r[ra as usize] };
+                let (v, q) = dsp::smlad(sub, x, r[rn as usize], r[rm as usize], a);
+                r[rd as usize] = v;
+                cpu.q |= q;
+                dsp_done!()
+            }
+            Fast::Smmla {
+                sub,
+                round,
+                rd,
+                rn,
+                rm,
+                ra,
+            } => {
+                let a = (ra != NO_REG).then(|| r[ra as usize]);
+                r[rd as usize] = dsp::smmla(sub, round, r[rn as usize], r[rm as usize], a);
+                dsp_done!()
+            }
+            Fast::Usada8 { rd, rn, rm, ra } => {
+                let a = if ra == NO_REG { 0 } else { r[ra as usize] };
+                r[rd as usize] = dsp::usad8(r[rn as usize], r[rm as usize]).wrapping_add(a);
+                dsp_done!()
+            }
+            Fast::Smlalxy {
+                nt,
+                mt,
+                rdlo,
+                rdhi,
+                rn,
+                rm,
+            } => {
+                let acc = dsp::acc64(r, rdlo, rdhi);
+                let v = dsp::smlalxy(nt, mt, r[rn as usize], r[rm as usize], acc);
+                dsp::set64(r, rdlo, rdhi, v);
+                dsp_done!()
+            }
+            Fast::Smlald {
+                sub,
+                x,
+                rdlo,
+                rdhi,
+                rn,
+                rm,
+            } => {
+                let acc = dsp::acc64(r, rdlo, rdhi);
+                let v = dsp::smlald(sub, x, r[rn as usize], r[rm as usize], acc);
+                dsp::set64(r, rdlo, rdhi, v);
+                dsp_done!()
+            }
+            Fast::Umaal { rdlo, rdhi, rn, rm } => {
+                let v = dsp::umaal(
+                    r[rn as usize],
+                    r[rm as usize],
+                    r[rdlo as usize],
+                    r[rdhi as usize],
+                );
+                dsp::set64(r, rdlo, rdhi, v);
+                dsp_done!()
+            }
+            Fast::MulLong {
+                op,
+                rdlo,
+                rdhi,
+                rn,
+                rm,
+            } => {
+                let acc = dsp::acc64(r, rdlo, rdhi);
+                let (v, cycles) = ops::mul_long(
+                    op,
+                    r[rn as usize],
+                    r[rm as usize],
+                    acc,
+                    t.mul_long,
+                    t.mla_long,
+                );
+                dsp::set64(r, rdlo, rdhi, v);
+                retired(InstrClass::MulLong, cycles, Flow::Plain)
+            }
+            Fast::Muls { rd, rn, rm } => {
+                let v = r[rn as usize].wrapping_mul(r[rm as usize]);
+                r[rd as usize] = v;
+                ops::set_nz(cpu, v);
+                retired(InstrClass::Mul, t.mul, Flow::Plain)
+            }
+            Fast::Bfi { rd, rn, lsb, mask } => {
+                let d = r[rd as usize];
+                r[rd as usize] = (d & !mask) | ((r[rn as usize] << lsb) & mask);
+                alu
+            }
+            Fast::Bfx {
+                signed,
+                rd,
+                rn,
+                up,
+                down,
+            } => {
+                let v = r[rn as usize] << up;
+                r[rd as usize] = if signed {
+                    ((v as i32) >> down) as u32
+                } else {
+                    v >> down
+                };
+                alu
+            }
+            Fast::Ext {
+                signed,
+                half,
+                rd,
+                rm,
+                rot,
+            } => {
+                let v = r[rm as usize].rotate_right(u32::from(rot));
+                r[rd as usize] = match (half, signed) {
+                    (false, false) => v & 0xff,
+                    (false, true) => v as u8 as i8 as i32 as u32,
+                    (true, false) => v & 0xffff,
+                    (true, true) => v as u16 as i16 as i32 as u32,
+                };
+                alu
+            }
+            Fast::Clz { rd, rm } => {
+                r[rd as usize] = r[rm as usize].leading_zeros();
+                alu
+            }
+            Fast::Rev { op, rd, rm } => {
+                r[rd as usize] = ops::rev(op, r[rm as usize]);
+                alu
+            }
+            Fast::Sat {
+                signed,
+                rd,
+                rn,
+                bits,
+                shift,
+                amount,
+            } => {
+                let v = alu::shift(r[rn as usize], shift, u32::from(amount), cpu.c) as i32;
+                let (v, q) = if signed {
+                    alu::signed_sat_q(i64::from(v), u32::from(bits))
+                } else {
+                    alu::unsigned_sat_q(i64::from(v), u32::from(bits))
+                };
+                r[rd as usize] = v;
+                cpu.q |= q;
+                alu
+            }
+            Fast::Movt { rd, imm } => {
+                r[rd as usize] = (r[rd as usize] & 0xffff) | (u32::from(imm) << 16);
+                alu
+            }
+            Fast::Dp {
+                op,
+                s,
+                rd,
+                rn,
+                rm,
+                shift,
+                amount,
+            } => {
+                let (b, sc) = shift_c(r[rm as usize], shift, u32::from(amount), cpu.c);
+                let a = r[rn as usize];
+                let (v, write) = ops::dp(cpu, dp_of(op), a, b, sc, s);
+                if write {
+                    cpu.r[rd as usize] = v;
+                }
+                alu
+            }
+            Fast::DpRs {
+                op,
+                s,
+                rd,
+                rn,
+                rm,
+                rs,
+                shift,
+            } => {
+                let (b, sc) = shift_c(r[rm as usize], shift, r[rs as usize] & 0xff, cpu.c);
+                let a = r[rn as usize];
+                let (v, write) = ops::dp(cpu, dp_of(op), a, b, sc, s);
+                if write {
+                    cpu.r[rd as usize] = v;
+                }
+                alu
+            }
+            Fast::DpsImm { op, rd, rn, imm } => {
+                let a = r[rn as usize];
+                let c = cpu.c;
+                let (v, write) = ops::dp(cpu, dp_of(op), a, imm, c, true);
+                if write {
+                    cpu.r[rd as usize] = v;
+                }
+                alu
+            }
+            Fast::LoadDual {
+                rt,
+                rt2,
+                rn,
+                index,
+                wback,
+                off,
+            } => {
+                let b = r[rn as usize];
+                let wb = b.wrapping_add(off as i32 as u32);
+                let a = if index { wb } else { b };
+                let v1 = mem::read32(bus, a, Align::Strict).map_err(|f| trap(bus, f))?;
+                let v2 =
+                    mem::read32(bus, a.wrapping_add(4), Align::Strict).map_err(|f| trap(bus, f))?;
+                if wback {
+                    r[rn as usize] = wb;
+                }
+                r[rt as usize] = v1;
+                r[rt2 as usize] = v2;
+                retired(InstrClass::LoadStoreMulti, t.multi_base + 2, Flow::Plain)
+            }
+            Fast::StoreDual {
+                rt,
+                rt2,
+                rn,
+                index,
+                wback,
+                off,
+            } => {
+                let b = r[rn as usize];
+                let wb = b.wrapping_add(off as i32 as u32);
+                let a = if index { wb } else { b };
+                mem::write32(bus, a, r[rt as usize], Align::Strict).map_err(|f| trap(bus, f))?;
+                mem::write32(bus, a.wrapping_add(4), r[rt2 as usize], Align::Strict)
+                    .map_err(|f| trap(bus, f))?;
+                if wback {
+                    r[rn as usize] = wb;
+                }
+                retired(InstrClass::LoadStoreMulti, t.multi_base + 2, Flow::Plain)
+            }
+            Fast::Multi {
+                store,
+                rn,
+                wback,
+                db,
+                list,
+            } => {
+                let n = count(list);
+                let b = r[rn as usize];
+                let (start, end) = if db {
+                    (b.wrapping_sub(4 * n), b.wrapping_sub(4 * n))
+                } else {
+                    (b, b.wrapping_add(4 * n))
+                };
+                let mut cycles = t.multi_base + n;
+                if store {
+                    ops::store_multiple(cpu, bus, list, start).map_err(|f| trap(bus, f))?;
+                    if wback {
+                        cpu.r[rn as usize] = end;
+                    }
+                } else {
+                    let end = wback.then_some(end);
+                    ops::load_multiple(cpu, bus, rn as usize, list, start, end, &mut cycles)
+                        .map_err(|f| trap(bus, f))?;
+                }
+                retired(InstrClass::LoadStoreMulti, cycles, Flow::Plain)
             }
             Fast::Mul { rd, rn, rm } => {
                 r[rd as usize] = r[rn as usize].wrapping_mul(r[rm as usize]);
@@ -931,6 +1789,14 @@ impl Core {
         Ok(d.plus(bus.take_wait()))
     }
 }
+/// A fault of a memory access: it takes the accumulated wait states as the generic executor
+/// does.
+#[inline(always)]
+fn trap(bus: &mut Bus, f: sim_core::Fault) -> Trap {
+    bus.take_wait();
+    f.into()
+}
+
 /// A single load with the generic executor's alignment rule and fault; a fault takes the
 /// accumulated wait states as the generic executor does.
 #[inline(always)]
@@ -1036,9 +1902,9 @@ size = 0x0001_0000
     }
 
     /// 32-bit encodings (value, random field mask) of forms random words rarely hit: SMLAD(X),
-    /// SXTAB16/SXTB16, SMLA<x><y>, and the T4 loads/stores with pre/post-index and writeback
-    /// (ARMv7-M A7.7).
-    const TEMPLATES: [(u32, u32); 11] = [
+    /// SXTAB16/SXTB16, SMLA<x><y>, the T4 loads/stores with pre/post-index and writeback, and
+    /// the other DSP and integer forms with a fast form (ARMv7-M A5.3, A7.7).
+    const TEMPLATES: [(u32, u32); 32] = [
         (0xFB20_0000, 0x000F_FF1F), // SMLAD{X} / SMUAD{X}
         (0xFA20_F080, 0x000F_0F3F), // SXTAB16 / SXTB16
         (0xFB10_0000, 0x000F_FF3F), // SMLA<x><y> / SMUL<x><y>
@@ -1050,6 +1916,27 @@ size = 0x0001_0000
         (0xF800_0800, 0x000F_F7FF), // STRB
         (0xF820_0800, 0x000F_F7FF), // STRH
         (0xF840_0800, 0x000F_F7FF), // STR
+        (0xFA80_F000, 0x007F_0F7F), // parallel add/subtract, signed and unsigned (A5.3.13/14)
+        (0xFA80_F080, 0x000F_0F3F), // QADD / QDADD / QSUB / QDSUB
+        (0xFAA0_F080, 0x000F_0F0F), // SEL
+        (0xFA00_F080, 0x007F_0F3F), // extend (with add): SXTAH .. UXTAB, SXTB .. UXTH
+        (0xFB00_0000, 0x007F_FF3F), // multiply (accumulate): SMLAxy .. USADA8, MUL/MLA/MLS
+        (0xFB80_0000, 0x007F_FFFF), // long multiply: SMULL .. UMAAL, SMLALxy, SMLALD, SMLSLD
+        (0xF300_0000, 0x00AF_7FDF), // SSAT / USAT / SSAT16 / USAT16
+        (0xF340_0000, 0x00AF_7FDF), // SBFX / UBFX / BFI / BFC
+        (0xEAC0_0000, 0x000F_7FEF), // PKHBT / PKHTB
+        (0xEA00_0000, 0x01FF_7FFF), // data processing, shifted register (incl. TST, CMP, ADC)
+        (0xEA00_0000, 0x01FF_0F0F), // the same without shift (ADD.W/SUB.W/MOV.W register)
+        (0xF000_0000, 0x05FF_7FFF), // data processing, modified immediate
+        (0xFA00_F000, 0x007F_0F0F), // LSL/LSR/ASR/ROR by register
+        (0xFAB0_F080, 0x000F_0F0F), // CLZ
+        (0xFA90_F080, 0x000F_0F3F), // REV / REV16 / RBIT / REVSH
+        (0xFB00_0000, 0x000F_FF1F), // MUL / MLA / MLS
+        (0xF240_0000, 0x048F_7FFF), // MOVW / MOVT
+        (0xF20F_0000, 0x04A0_7FFF), // ADR (ADDW / SUBW from PC)
+        (0xE840_0000, 0x01BF_FFFF), // LDRD / STRD (and LDREX/STREX/TBB, not lowered)
+        (0xE880_0000, 0x01BF_DFFF), // LDM / STM (IA, DB)
+        (0xB400_0000, 0x0BFF_0000), // 16-bit PUSH / POP (the second halfword is ignored)
     ];
 
     /// FP encodings (ARMv7-M A6.4, A6.5): VLDR/VSTR (S and D), VLDM/VSTM, VMOV between a core register
@@ -1109,7 +1996,13 @@ size = 0x0001_0000
         }
     }
 
-    fn check_profile(profile: CoreProfile, seed: u64, cases: usize) -> usize {
+    /// Runs `cases` random instructions through both executors; returns how many had a fast
+    /// form and the names of the fast forms seen.
+    fn check_profile(
+        profile: CoreProfile,
+        seed: u64,
+        cases: usize,
+    ) -> (usize, std::collections::BTreeSet<String>) {
         let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
         board.set_core(profile);
         let fpu = board.fpu();
@@ -1117,11 +2010,12 @@ size = 0x0001_0000
         let (mut bus_a, mut bus_b) = (bus(&board), bus(&board));
         let mut rng = Rng(seed);
         let mut lowered = 0;
+        let mut seen = std::collections::BTreeSet::new();
         for case in 0..cases {
             let (hw1, hw2) = if case % 2 == 0 {
                 (rng.next() as u16, rng.next() as u16)
             } else {
-                // Half the cases: a 32-bit form of the hot loops with random fields.
+                // Half the cases: a form of the hot loops with random fields.
                 let (value, fields) = TEMPLATES[rng.next() as usize % TEMPLATES.len()];
                 let e = value | (rng.next() & fields);
                 ((e >> 16) as u16, e as u16)
@@ -1145,6 +2039,9 @@ size = 0x0001_0000
                 continue;
             }
             lowered += 1;
+            let name = format!("{f:?}");
+            let end = name.find([' ', '{']).unwrap_or(name.len());
+            seen.insert(name[..end].to_string());
             let mut cpu = Cpu::default();
             for r in 0..15 {
                 cpu.r[r] = value(&mut rng);
@@ -1157,13 +2054,32 @@ size = 0x0001_0000
             bus_b.exc.fpccr = bus_a.exc.fpccr;
             bus_b.exc.fpcar = bus_a.exc.fpcar;
             let flags = rng.next();
-            (cpu.n, cpu.z, cpu.c, cpu.v) = (
+            (cpu.n, cpu.z, cpu.c, cpu.v, cpu.q) = (
                 flags & 1 != 0,
                 flags & 2 != 0,
                 flags & 4 != 0,
                 flags & 8 != 0,
+                flags & 16 != 0,
             );
-            cpu.q = flags & 16 != 0;
+            cpu.ge = (flags >> 5) as u8 & 15;
+            if rng.next() % 4 == 0 {
+                // Edge values for the saturating and halfword forms.
+                const EDGE: [u32; 8] = [
+                    0,
+                    0x7fff_ffff,
+                    0x8000_0000,
+                    0xffff_ffff,
+                    0x7fff_8000,
+                    0x8000_7fff,
+                    0x7f80_807f,
+                    0x0001_ffff,
+                ];
+                for r in 0..13 {
+                    if rng.next() % 2 == 0 {
+                        cpu.r[r] = EDGE[rng.next() as usize % EDGE.len()];
+                    }
+                }
+            }
             let trap = if rng.next() % 4 == 0 {
                 ccr::UNALIGN_TRP
             } else {
@@ -1212,7 +2128,131 @@ size = 0x0001_0000
                 assert_eq!(ra.written, rb.written, "{what}: written map of {}", ra.name);
             }
         }
-        lowered
+        (lowered, seen)
+    }
+
+    /// Every fast form (the [`Fast`] variants other than `Generic`).
+    const FORMS: &[&str] = &[
+        "AddImm",
+        "RsbImm",
+        "AndImm",
+        "OrrImm",
+        "EorImm",
+        "MovImm",
+        "MovsImm",
+        "AddReg",
+        "SubReg",
+        "MovReg",
+        "ShiftedReg",
+        "AddsImm",
+        "SubsImm",
+        "AddsReg",
+        "SubsReg",
+        "B",
+        "BCond",
+        "LoadImm",
+        "LoadReg",
+        "LoadWb",
+        "LoadLit",
+        "StoreImm",
+        "StoreReg",
+        "StoreWb",
+        "Mla",
+        "Mul",
+        "Sxtb16",
+        "Sxtab16",
+        "Smlad",
+        "Smla",
+        "Smul",
+        "Parallel",
+        "Q32",
+        "Sel",
+        "DspExtend",
+        "PkhBt",
+        "PkhTb",
+        "Sat16",
+        "Smlaw",
+        "SmladAny",
+        "Smmla",
+        "Usada8",
+        "Smlalxy",
+        "Smlald",
+        "Umaal",
+        "MulLong",
+        "Muls",
+        "Bfi",
+        "Bfx",
+        "Ext",
+        "Clz",
+        "Rev",
+        "Sat",
+        "Movt",
+        "Dp",
+        "DpRs",
+        "DpsImm",
+        "Multi",
+        "LoadDual",
+        "StoreDual",
+    ];
+
+    #[test]
+    fn fast_form_stays_twelve_bytes() {
+        // The decode cache stores one per halfword of code (LoadWb/StoreWb set the size).
+        assert!(
+            std::mem::size_of::<Fast>() <= 12,
+            "{}",
+            std::mem::size_of::<Fast>()
+        );
+    }
+
+    /// Every DSP-extension encoding of the templates is UNDEFINED on cores without the
+    /// extension: no fast form, and executing it through `execute_fast` takes the UsageFault.
+    #[test]
+    fn dsp_forms_stay_undefined_without_the_dsp_extension() {
+        let dsp_templates = [
+            (0xFB20_0000, 0x000F_FF1F),
+            (0xFA20_F080, 0x000F_0F3F),
+            (0xFB10_0000, 0x000F_FF3F),
+            (0xFA80_F000, 0x007F_0F7F),
+            (0xFA80_F080, 0x000F_0F3F),
+            (0xFAA0_F080, 0x000F_0F0F),
+            (0xFB00_0000, 0x007F_FF3F),
+            (0xFB80_0000, 0x007F_FFFF),
+            (0xF320_0000, 0x008F_0F0F),
+            (0xEAC0_0000, 0x000F_7FEF),
+        ];
+        let mut rng = Rng(0x5eed);
+        let mut checked = 0;
+        for profile in [CoreProfile::CortexM3, CoreProfile::CortexM0plus] {
+            let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
+            board.set_core(profile);
+            let mut bus = bus(&board);
+            for _ in 0..20_000 {
+                let (value, fields) = dsp_templates[rng.next() as usize % dsp_templates.len()];
+                let e = value | (rng.next() & fields);
+                let (hw1, hw2) = ((e >> 16) as u16, e as u16);
+                if crate::dsp::decode32(hw1, hw2).is_none() {
+                    continue; // not a DSP encoding (or an integer one in the same space)
+                }
+                let instr = decode_for(hw1, hw2, profile.arch(), board.fpu());
+                let mut core = Core::new(profile, board.fpu());
+                let f = lower(&instr, 0x1000, &bus, &core.timing);
+                assert_eq!(f, Fast::Generic, "{profile:?}: {e:#010x} {instr:?}");
+                let mut cpu = Cpu::default();
+                cpu.r[15] = 0x1000;
+                cpu.thumb = true;
+                let got = core.execute_fast(&mut cpu, &mut bus, &f, &instr, 0x1000, 4);
+                assert_eq!(
+                    got,
+                    Err(Trap::Fault(sim_core::Fault::Usage(
+                        sim_core::isa::UsageCause::Undefined
+                    ))),
+                    "{profile:?}: {e:#010x} {instr:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20_000, "only {checked} DSP encodings checked");
     }
 
     #[test]
@@ -1226,12 +2266,20 @@ size = 0x0001_0000
         .into_iter()
         .enumerate()
         {
-            let lowered = check_profile(p, 0x9e37_79b9_7f4a_7c15 + i as u64, 200_000);
+            let (lowered, seen) = check_profile(p, 0x9e37_79b9_7f4a_7c15 + i as u64, 200_000);
             // A decent share of random encodings has a fast form: the check is not vacuous.
             assert!(
                 lowered > 20_000,
                 "{p:?}: only {lowered} fast forms exercised"
             );
+            if p == CoreProfile::CortexM4f {
+                // The templates reach every fast form.
+                let missing: Vec<_> = FORMS.iter().filter(|f| !seen.contains(**f)).collect();
+                assert!(
+                    missing.is_empty(),
+                    "fast forms never exercised: {missing:?}"
+                );
+            }
         }
     }
 }

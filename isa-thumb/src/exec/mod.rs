@@ -12,7 +12,7 @@ pub mod ops;
 pub mod sys;
 
 use crate::alu::{self, shift, shift_c};
-use crate::instr::{Barrier, DpOp, Hint, Instr, MemSize, MulLongOp, Offset, Operand2, RevOp};
+use crate::instr::{Barrier, DpOp, Hint, Instr, MemSize, Offset, Operand2};
 use crate::thumb::Core;
 use mem::Align;
 use ops::{address, bx_write_pc, count, dp, Dp};
@@ -339,23 +339,9 @@ impl Core {
                 ..
             } => {
                 let (n, m) = (cpu.r[rn as usize], cpu.r[rm as usize]);
-                let acc = (u64::from(cpu.r[rdhi as usize]) << 32) | u64::from(cpu.r[rdlo as usize]);
-                let (r, cycles) = match op {
-                    MulLongOp::Umull => (u64::from(n) * u64::from(m), t.mul_long),
-                    MulLongOp::Smull => (
-                        (i64::from(n as i32) * i64::from(m as i32)) as u64,
-                        t.mul_long,
-                    ),
-                    MulLongOp::Umlal => {
-                        ((u64::from(n) * u64::from(m)).wrapping_add(acc), t.mla_long)
-                    }
-                    MulLongOp::Smlal => (
-                        ((i64::from(n as i32) * i64::from(m as i32)) as u64).wrapping_add(acc),
-                        t.mla_long,
-                    ),
-                };
-                cpu.r[rdlo as usize] = r as u32;
-                cpu.r[rdhi as usize] = (r >> 32) as u32;
+                let acc = crate::dsp::acc64(&cpu.r, rdlo, rdhi);
+                let (r, cycles) = ops::mul_long(op, n, m, acc, t.mul_long, t.mla_long);
+                crate::dsp::set64(&mut cpu.r, rdlo, rdhi, r);
                 cpu.r[15] = next;
                 Ok(retired(InstrClass::MulLong, cycles, Flow::Plain))
             }
@@ -436,13 +422,7 @@ impl Core {
                 Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
             }
             Instr::Rev { op, rd, rm, .. } => {
-                let v = cpu.r[rm as usize];
-                cpu.r[rd as usize] = match op {
-                    RevOp::Rev => v.swap_bytes(),
-                    RevOp::Rev16 => ((v & 0xff00_ff00) >> 8) | ((v & 0x00ff_00ff) << 8),
-                    RevOp::Revsh => (v as u16).swap_bytes() as i16 as i32 as u32,
-                    RevOp::Rbit => v.reverse_bits(),
-                };
+                cpu.r[rd as usize] = ops::rev(op, cpu.r[rm as usize]);
                 cpu.r[15] = next;
                 Ok(retired(InstrClass::Alu, t.alu, Flow::Plain))
             }

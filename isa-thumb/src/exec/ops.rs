@@ -6,6 +6,7 @@
 
 use crate::alu::{self, add_with_carry};
 use crate::exec::mem::{self, Align};
+use crate::instr::{MulLongOp, RevOp};
 use sim_core::cpu::Mode;
 use sim_core::isa::Flow;
 use sim_core::{Bus, Cpu, Fault};
@@ -239,4 +240,30 @@ pub fn usat(cpu: &mut Cpu, v: i32, n: u32) -> u32 {
     let (r, sat) = alu::unsigned_sat_q(i64::from(v), n);
     cpu.q |= sat;
     r
+}
+
+/// UMULL/SMULL/UMLAL/SMLAL of `n` and `m` with the accumulator RdHi:RdLo `acc`: the 64-bit
+/// result and the cycles (`mul` for the plain forms, `mla` for the accumulating ones).
+#[inline(always)]
+pub fn mul_long(op: MulLongOp, n: u32, m: u32, acc: u64, mul: u32, mla: u32) -> (u64, u32) {
+    match op {
+        MulLongOp::Umull => (u64::from(n) * u64::from(m), mul),
+        MulLongOp::Smull => ((i64::from(n as i32) * i64::from(m as i32)) as u64, mul),
+        MulLongOp::Umlal => ((u64::from(n) * u64::from(m)).wrapping_add(acc), mla),
+        MulLongOp::Smlal => (
+            ((i64::from(n as i32) * i64::from(m as i32)) as u64).wrapping_add(acc),
+            mla,
+        ),
+    }
+}
+
+/// REV/REV16/REVSH/RBIT.
+#[inline(always)]
+pub fn rev(op: RevOp, v: u32) -> u32 {
+    match op {
+        RevOp::Rev => v.swap_bytes(),
+        RevOp::Rev16 => ((v & 0xff00_ff00) >> 8) | ((v & 0x00ff_00ff) << 8),
+        RevOp::Revsh => (v as u16).swap_bytes() as i16 as i32 as u32,
+        RevOp::Rbit => v.reverse_bits(),
+    }
 }
