@@ -650,7 +650,8 @@ pub(crate) fn parallel_index(kind: ParKind, op: ParOp) -> u8 {
 /// The parallel add/subtract of index `i` (see [`parallel_index`]; at most 35).
 #[inline(always)]
 pub(crate) fn parallel_fn(i: u8) -> ParallelFn {
-    PARALLEL.as_flattened()[usize::from(i) % 36]
+    let t = PARALLEL.as_flattened();
+    t.get(usize::from(i)).copied().unwrap_or(t[0])
 }
 
 /// QADD/QSUB/QDADD/QDSUB of `Rn` (the doubled operand) and `Rm`: the result and whether it

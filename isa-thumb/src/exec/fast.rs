@@ -1148,9 +1148,13 @@ impl Core {
     ) -> Result<Done, Trap> {
         let next = pc.wrapping_add(len);
         let t = &self.timing;
-        let alu = retired(InstrClass::Alu, t.alu, Flow::Plain);
-        // Computed in the arms that use it (a value computed before the match costs every
+        // Computed in the arms that use them (a value computed before the match costs every
         // instruction).
+        macro_rules! alu {
+            () => {
+                retired(InstrClass::Alu, t.alu, Flow::Plain)
+            };
+        }
         macro_rules! dsp_done {
             () => {
                 retired(InstrClass::Dsp, t.dsp, Flow::Plain)
@@ -1182,45 +1186,45 @@ impl Core {
             }
             Fast::AddImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize].wrapping_add(imm);
-                alu
+                alu!()
             }
             Fast::RsbImm { rd, rn, imm } => {
                 r[rd as usize] = imm.wrapping_sub(r[rn as usize]);
-                alu
+                alu!()
             }
             Fast::AndImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize] & imm;
-                alu
+                alu!()
             }
             Fast::OrrImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize] | imm;
-                alu
+                alu!()
             }
             Fast::EorImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize] ^ imm;
-                alu
+                alu!()
             }
             Fast::MovImm { rd, imm } => {
                 r[rd as usize] = imm;
-                alu
+                alu!()
             }
             Fast::MovsImm { rd, imm } => {
                 r[rd as usize] = imm;
                 cpu.n = imm >> 31 != 0;
                 cpu.z = imm == 0;
-                alu
+                alu!()
             }
             Fast::AddReg { rd, rn, rm } => {
                 r[rd as usize] = r[rn as usize].wrapping_add(r[rm as usize]);
-                alu
+                alu!()
             }
             Fast::SubReg { rd, rn, rm } => {
                 r[rd as usize] = r[rn as usize].wrapping_sub(r[rm as usize]);
-                alu
+                alu!()
             }
             Fast::MovReg { rd, rm } => {
                 r[rd as usize] = r[rm as usize];
-                alu
+                alu!()
             }
             Fast::ShiftedReg {
                 op,
@@ -1244,7 +1248,7 @@ impl Core {
                     DpOp::Mov => b,
                     _ => !b, // Mvn: lower() admits no other op
                 };
-                alu
+                alu!()
             }
             Fast::AddsImm { rd, rn, imm } => {
                 let (v, c, o) = add_with_carry(r[rn as usize], imm, false);
@@ -1252,7 +1256,7 @@ impl Core {
                     r[rd as usize] = v;
                 }
                 set_nzcv(cpu, v, c, o);
-                alu
+                alu!()
             }
             Fast::SubsImm { rd, rn, imm } => {
                 let (v, c, o) = add_with_carry(r[rn as usize], !imm, true);
@@ -1260,7 +1264,7 @@ impl Core {
                     r[rd as usize] = v;
                 }
                 set_nzcv(cpu, v, c, o);
-                alu
+                alu!()
             }
             Fast::AddsReg { rd, rn, rm } => {
                 let (v, c, o) = add_with_carry(r[rn as usize], r[rm as usize], false);
@@ -1268,7 +1272,7 @@ impl Core {
                     r[rd as usize] = v;
                 }
                 set_nzcv(cpu, v, c, o);
-                alu
+                alu!()
             }
             Fast::SubsReg { rd, rn, rm } => {
                 let (v, c, o) = add_with_carry(r[rn as usize], !r[rm as usize], true);
@@ -1276,7 +1280,7 @@ impl Core {
                     r[rd as usize] = v;
                 }
                 set_nzcv(cpu, v, c, o);
-                alu
+                alu!()
             }
             Fast::B { target, taken } => {
                 npc = target;
@@ -1607,7 +1611,7 @@ impl Core {
             Fast::Bfi { rd, rn, lsb, mask } => {
                 let d = r[rd as usize];
                 r[rd as usize] = (d & !mask) | ((r[rn as usize] << lsb) & mask);
-                alu
+                alu!()
             }
             Fast::Bfx {
                 signed,
@@ -1622,7 +1626,7 @@ impl Core {
                 } else {
                     v >> down
                 };
-                alu
+                alu!()
             }
             Fast::Ext {
                 signed,
@@ -1638,15 +1642,15 @@ impl Core {
                     (true, false) => v & 0xffff,
                     (true, true) => v as u16 as i16 as i32 as u32,
                 };
-                alu
+                alu!()
             }
             Fast::Clz { rd, rm } => {
                 r[rd as usize] = r[rm as usize].leading_zeros();
-                alu
+                alu!()
             }
             Fast::Rev { op, rd, rm } => {
                 r[rd as usize] = ops::rev(op, r[rm as usize]);
-                alu
+                alu!()
             }
             Fast::Sat {
                 signed,
@@ -1664,11 +1668,11 @@ impl Core {
                 };
                 r[rd as usize] = v;
                 cpu.q |= q;
-                alu
+                alu!()
             }
             Fast::Movt { rd, imm } => {
                 r[rd as usize] = (r[rd as usize] & 0xffff) | (u32::from(imm) << 16);
-                alu
+                alu!()
             }
             Fast::Dp {
                 op,
@@ -1685,7 +1689,7 @@ impl Core {
                 if write {
                     cpu.r[rd as usize] = v;
                 }
-                alu
+                alu!()
             }
             Fast::DpRs {
                 op,
@@ -1702,7 +1706,7 @@ impl Core {
                 if write {
                     cpu.r[rd as usize] = v;
                 }
-                alu
+                alu!()
             }
             Fast::DpsImm { op, rd, rn, imm } => {
                 let a = r[rn as usize];
@@ -1711,7 +1715,7 @@ impl Core {
                 if write {
                     cpu.r[rd as usize] = v;
                 }
-                alu
+                alu!()
             }
             Fast::LoadDual {
                 rt,
