@@ -412,6 +412,34 @@ impl Fast {
                 | Fast::Sxtab16 { .. }
                 | Fast::Smlad { .. }
                 | Fast::Smla { .. }
+                | Fast::Smul { .. }
+                | Fast::Parallel { .. }
+                | Fast::Q32 { .. }
+                | Fast::Sel { .. }
+                | Fast::DspExtend { .. }
+                | Fast::PkhBt { .. }
+                | Fast::PkhTb { .. }
+                | Fast::Sat16 { .. }
+                | Fast::Smlaw { .. }
+                | Fast::SmladAny { .. }
+                | Fast::Smmla { .. }
+                | Fast::Usada8 { .. }
+                | Fast::Smlalxy { .. }
+                | Fast::Smlald { .. }
+                | Fast::Umaal { .. }
+                | Fast::MulLong { .. }
+                | Fast::Bfi { .. }
+                | Fast::Bfx { .. }
+                | Fast::Ext { .. }
+                | Fast::Clz { .. }
+                | Fast::Rev { .. }
+                | Fast::Sat { .. }
+                | Fast::Movt { .. }
+                | Fast::Dp { s: false, .. }
+                | Fast::DpRs { s: false, .. }
+                | Fast::LoadDual { .. }
+                | Fast::StoreDual { .. }
+                | Fast::Multi { .. }
         )
     }
 }
