@@ -397,7 +397,8 @@ impl Thumb {
                             return RunExit::Event;
                         }
                     }
-                    if bus.now >= bus.next_event || bus.exc.dirty {
+                    // Also after anything that set exc.dirty (see Bus::next_event).
+                    if bus.now >= bus.next_event {
                         return RunExit::Event;
                     }
                 }

@@ -67,7 +67,11 @@ pub struct Bus {
     pub console: Console,
     /// Cycles since reset: the one clock of the machine.
     pub now: u64,
-    /// Cycle of the earliest device event (`u64::MAX` when none).
+    /// Cycle of the earliest device event (`u64::MAX` when none), or 0 when the machine must
+    /// look before the next instruction: whatever sets `exc.dirty` while instructions run
+    /// (device accesses here, the executor's system instructions) also sets this to 0 (see
+    /// [`Bus::attention`]), so that the run loop has a single check per instruction. The
+    /// machine's next [`Bus::service_events`] reschedules.
     pub next_event: u64,
     /// Wait states of accesses since the executor last took them.
     pub wait: u32,
@@ -144,6 +148,15 @@ impl Bus {
             .filter_map(|m| m.dev.next_event())
             .min()
             .unwrap_or(u64::MAX);
+    }
+
+    /// Makes the run loop return to the machine after the current instruction when
+    /// `exc.dirty` is set (see [`Bus::next_event`]).
+    #[inline(always)]
+    pub fn attention(&mut self) {
+        if self.exc.dirty {
+            self.next_event = 0;
+        }
     }
 
     /// Runs every device event due at `now`, then reschedules.
@@ -266,6 +279,7 @@ impl Bus {
                 .read(addr - m.base, width, &mut ctx)
                 .map_err(|_| BusError::Device(addr));
             self.reschedule();
+            self.attention();
             return r;
         }
         if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {
@@ -289,6 +303,7 @@ impl Bus {
                 .write(addr - m.base, width, v, &mut ctx)
                 .map_err(|_| BusError::Device(addr));
             self.reschedule();
+            self.attention();
             return r;
         }
         if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {

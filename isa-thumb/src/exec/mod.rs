@@ -221,7 +221,11 @@ impl Core {
     ) -> Result<Done, Trap> {
         self.fp_ok = false;
         cpu.r[15] = pc.wrapping_add(4);
-        match self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it) {
+        let r = self.body(cpu, bus, instr, pc, pc.wrapping_add(len), in_it);
+        // System instructions (MSR, CPS, exception return, ...) may make an exception
+        // takeable: the run loop then stops after this instruction (`Bus::next_event`).
+        bus.attention();
+        match r {
             Ok(d) => {
                 let d = d.plus(bus.take_wait());
                 if d.plain() || d.0 >> 40 != FLOW_EXC_RETURN {
