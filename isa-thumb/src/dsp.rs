@@ -610,8 +610,85 @@ const PAR_OPS: [ParOp; 6] = [
     ParOp::Sub8,
 ];
 
+/// The parallel ADD8/SUB8 (`BITS` = 8) and ADD16/SUB16 (`BITS` = 16) of [`parallel`] on all
+/// lanes at once (SWAR: the carries kept inside each lane). `parallel` is its reference (unit
+/// test).
+#[inline(always)]
+fn parallel_swar<const BITS: u32>(kind: ParKind, sub: bool, n: u32, m: u32) -> (u32, Option<u8>) {
+    // H: the top bit of each lane, L: the others, LSB: the bottom bit, ONES: a lane of ones.
+    let (h, lsb, ones) = if BITS == 8 {
+        (0x8080_8080u32, 0x0101_0101u32, 0xffu32)
+    } else {
+        (0x8000_8000, 0x0001_0001, 0xffff)
+    };
+    let l = !h;
+    // The top bits of `x` as GE bits: one per byte, two per halfword.
+    let ge = |x: u32| -> u8 {
+        let t = (x >> (BITS - 1)) & lsb;
+        if BITS == 8 {
+            ((t.wrapping_mul(0x0020_4081) >> 21) & 0xf) as u8
+        } else {
+            (((t & 1) * 0b11) | ((t >> 16) * 0b1100)) as u8
+        }
+    };
+    // Lanewise modulo sum and difference.
+    let add = |x: u32, y: u32| ((x & l) + (y & l)) ^ ((x ^ y) & h);
+    let dif = |x: u32, y: u32| ((x | h) - (y & l)) ^ ((x ^ !y) & h);
+    let halving = |x: u32, y: u32| {
+        // floor((x - y) / 2) = ((x ^ y) >> 1) - (!x & y); floor((x + y) / 2) = (x & y) +
+        // ((x ^ y) >> 1); the signed forms differ in the top bit where the signs differ.
+        let half = ((x ^ y) >> 1) & l;
+        if sub {
+            dif(half, !x & y)
+        } else {
+            (x & y) + half
+        }
+    };
+    let r = if sub { dif(n, m) } else { add(n, m) };
+    match kind {
+        ParKind::S | ParKind::Q => {
+            let ovf = if sub {
+                (n ^ m) & (n ^ r) & h
+            } else {
+                !(n ^ m) & (n ^ r) & h
+            };
+            if kind == ParKind::S {
+                // GE: the result with one more bit is not negative.
+                (r, Some(ge(!(r ^ ovf) & h)))
+            } else {
+                let sat = l + ((n >> (BITS - 1)) & lsb);
+                let mask = (ovf >> (BITS - 1)) * ones;
+                ((r & !mask) | (sat & mask), None)
+            }
+        }
+        ParKind::U | ParKind::Uq => {
+            // Carry out of each lane (add) or no borrow (sub).
+            let c = if sub {
+                !((!n & m) | ((!n | m) & r)) & h
+            } else {
+                ((n & m) | ((n | m) & !r)) & h
+            };
+            if kind == ParKind::U {
+                (r, Some(ge(c)))
+            } else if sub {
+                (r & ((c >> (BITS - 1)) * ones), None)
+            } else {
+                (r | ((c >> (BITS - 1)) * ones), None)
+            }
+        }
+        ParKind::Uh => (halving(n, m), None),
+        ParKind::Sh => (halving(n, m) ^ ((n ^ m) & h), None),
+    }
+}
+
 fn parallel_fixed<const K: usize, const O: usize>(n: u32, m: u32, ge: &mut u8) -> u32 {
-    let (v, g) = parallel(PAR_KINDS[K], PAR_OPS[O], n, m);
+    let (v, g) = match PAR_OPS[O] {
+        ParOp::Add8 => parallel_swar::<8>(PAR_KINDS[K], false, n, m),
+        ParOp::Sub8 => parallel_swar::<8>(PAR_KINDS[K], true, n, m),
+        ParOp::Add16 => parallel_swar::<16>(PAR_KINDS[K], false, n, m),
+        ParOp::Sub16 => parallel_swar::<16>(PAR_KINDS[K], true, n, m),
+        op => parallel(PAR_KINDS[K], op, n, m),
+    };
     if let Some(g) = g {
         *ge = g;
     }
@@ -1180,6 +1257,48 @@ mod tests {
         let v =
             parallel_fn(parallel_index(ParKind::S, ParOp::Sub8))(0x0180_7F00, 0x0201_FF80, &mut ge);
         assert_eq!((v, ge), (0xFF7F_8080, 0b0011));
+    }
+
+    #[test]
+    fn swar_parallel_forms_equal_the_lane_by_lane_reference() {
+        let edges = [
+            0u32,
+            0x7f7f_7fff,
+            0x8080_8000,
+            0xffff_ffff,
+            0x0180_7fff,
+            0x7f80_8001,
+        ];
+        let mut x = 0x2545_f491u32;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for i in 0..200_000u32 {
+            let (n, m) = if i < 36 {
+                (edges[i as usize % 6], edges[i as usize / 6])
+            } else {
+                (next(), next())
+            };
+            for &kind in &PAR_KINDS {
+                for (op, sub) in [(ParOp::Add8, false), (ParOp::Sub8, true)] {
+                    assert_eq!(
+                        parallel_swar::<8>(kind, sub, n, m),
+                        parallel(kind, op, n, m),
+                        "{kind:?} {op:?} {n:#010x} {m:#010x}"
+                    );
+                }
+                for (op, sub) in [(ParOp::Add16, false), (ParOp::Sub16, true)] {
+                    assert_eq!(
+                        parallel_swar::<16>(kind, sub, n, m),
+                        parallel(kind, op, n, m),
+                        "{kind:?} {op:?} {n:#010x} {m:#010x}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
