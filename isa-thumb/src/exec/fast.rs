@@ -86,6 +86,15 @@ pub(crate) enum Fast {
         /// As in [`Fast::B`].
         taken: u8,
     },
+    /// CBZ/CBNZ rn to a resolved target (`taken` as in [`Fast::B`]).
+    Cbz {
+        nonzero: bool,
+        rn: u8,
+        target: u32,
+        taken: u8,
+    },
+    /// IT: ITSTATE = `state`.
+    It { state: u8 },
     /// LDR rt, \[rn, #imm\] (any size; `signed` sign-extends).
     LoadImm {
         size: MemSize,
@@ -486,6 +495,25 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
                 }
             }
         }
+        Instr::Cbz {
+            nonzero,
+            rn,
+            offset,
+            ..
+        } if readable(rn) => {
+            let target = pc.wrapping_add(4).wrapping_add(u32::from(offset));
+            Fast::Cbz {
+                nonzero,
+                rn,
+                target,
+                taken: taken_cycles(bus, t, target),
+            }
+        }
+        Instr::It {
+            firstcond, mask, ..
+        } => Fast::It {
+            state: (firstcond << 4) | (mask & 0xf),
+        },
         Instr::Load {
             size,
             signed,
@@ -1334,6 +1362,27 @@ impl Core {
                     retired(InstrClass::Skipped, t.alu, Flow::Plain)
                 }
             }
+            Fast::Cbz {
+                nonzero,
+                rn,
+                target,
+                taken,
+            } => {
+                if (r[rn as usize] == 0) != nonzero {
+                    npc = target;
+                    retired(
+                        InstrClass::Branch,
+                        branch_cycles(t, bus, target, taken),
+                        Flow::Plain,
+                    )
+                } else {
+                    retired(InstrClass::Skipped, t.alu, Flow::Plain)
+                }
+            }
+            Fast::It { state } => {
+                cpu.itstate = state;
+                retired(InstrClass::System, t.alu, Flow::Plain)
+            }
             Fast::LoadImm {
                 size,
                 signed,
@@ -1936,7 +1985,7 @@ size = 0x0001_0000
     /// 32-bit encodings (value, random field mask) of forms random words rarely hit: SMLAD(X),
     /// SXTAB16/SXTB16, SMLA<x><y>, the T4 loads/stores with pre/post-index and writeback, and
     /// the other DSP and integer forms with a fast form (ARMv7-M A5.3, A7.7).
-    const TEMPLATES: [(u32, u32); 32] = [
+    const TEMPLATES: [(u32, u32); 34] = [
         (0xFB20_0000, 0x000F_FF1F), // SMLAD{X} / SMUAD{X}
         (0xFA20_F080, 0x000F_0F3F), // SXTAB16 / SXTB16
         (0xFB10_0000, 0x000F_FF3F), // SMLA<x><y> / SMUL<x><y>
@@ -1969,6 +2018,8 @@ size = 0x0001_0000
         (0xE840_0000, 0x01BF_FFFF), // LDRD / STRD (and LDREX/STREX/TBB, not lowered)
         (0xE880_0000, 0x01BF_DFFF), // LDM / STM (IA, DB)
         (0xB400_0000, 0x0BFF_0000), // 16-bit PUSH / POP (the second halfword is ignored)
+        (0xB100_0000, 0x0AFF_0000), // CBZ / CBNZ
+        (0xBF00_0000, 0x00FF_0000), // IT (and hints where the mask is 0)
     ];
 
     /// FP encodings (ARMv7-M A6.4, A6.5): VLDR/VSTR (S and D), VLDM/VSTM, VMOV between a core register
@@ -2182,6 +2233,8 @@ size = 0x0001_0000
         "SubsReg",
         "B",
         "BCond",
+        "Cbz",
+        "It",
         "LoadImm",
         "LoadReg",
         "LoadWb",
