@@ -1,9 +1,11 @@
 //! Fast forms of the hottest instructions: when the decode cache stores an instruction it also
 //! lowers it to a [`Fast`] form when the instruction is one of the common shapes of compiled
-//! loops (data processing without PC/SP, single loads and stores, branches, MLA/MUL). A fast
-//! form is the same instruction with every decode-time choice already made (operand kind,
-//! operation, flag setting, literal address, branch target), so executing it is one dispatch
-//! instead of the nested matches of the generic executor.
+//! loops (data processing without PC/SP, single, dual and multiple loads and stores without
+//! PC, branches, CBZ, IT, the multiplies, bitfield/extend/saturate, and every DSP-extension
+//! instruction). A fast form is the same instruction with every decode-time choice already made
+//! (operand kind, operation, flag setting, literal address, branch target), so executing it is
+//! one dispatch instead of the nested matches of the generic executor. The DSP forms call the
+//! same per-instruction functions of `crate::dsp` as the generic executor.
 //!
 //! Contract: outside an IT block, executing a fast form leaves the CPU, the bus and the core in
 //! exactly the state the generic executor (`Core::execute`) leaves them, and returns the same
