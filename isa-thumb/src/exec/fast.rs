@@ -2124,7 +2124,11 @@ size = 0x0001_0000
                 continue;
             }
             lowered += 1;
-            let name = format!("{f:?}");
+            // FP forms by their FP variant.
+            let name = match f {
+                Fast::Fp { op, .. } => format!("Fp::{op:?}"),
+                _ => format!("{f:?}"),
+            };
             let end = name.find([' ', '{']).unwrap_or(name.len());
             seen.insert(name[..end].to_string());
             let mut cpu = Cpu::default();
@@ -2280,6 +2284,18 @@ size = 0x0001_0000
         "Multi",
         "LoadDual",
         "StoreDual",
+        "Fp::LdSt",
+        "Fp::LdStM",
+        "Fp::LdLit",
+        "Fp::ToCore",
+        "Fp::FromCore",
+        "Fp::Flags",
+        "Fp::Add",
+        "Fp::Mul",
+        "Fp::Fused",
+        "Fp::Mac",
+        "Fp::Bin32",
+        "Fp::Compute",
     ];
 
     #[test]

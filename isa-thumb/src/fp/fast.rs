@@ -11,8 +11,11 @@
 //!
 //! - FPSCR.RMode must be round-to-nearest for rounding arithmetic (conversions with their
 //!   own rounding take any mode, and an exact result is the same in every mode).
-//! - Operands must be normal or zero: NaNs (propagation, DN), infinities (invalid cases),
-//!   and denormals (FZ flushes them with IDC) go to the soft-float.
+//! - NaN operands (propagation, DN) and infinities (invalid cases) go to the soft-float:
+//!   for addition, multiplication and the fused and chained forms the host result is then a
+//!   NaN or an infinity, which the result check below refuses, so no operand test is needed;
+//!   division and square root test their operands. Denormal operands are IEEE values to Arm
+//!   unless FPSCR.FZ flushes them (with IDC): only then do they go to the soft-float.
 //! - The result must be zero *exactly* (a zero operand or an exact cancellation: the IEEE
 //!   sign rules for RN are Arm's) or a normal number strictly above the smallest normal.
 //!   Arm detects tininess before rounding (FPRound: UFC and, under FZ, a flushed result
@@ -21,7 +24,10 @@
 //!   FZ can apply. A finite rounded result also rules out OFC.
 //! - IXC (the only flag left) is derived exactly: an error-free transformation (TwoSum) for
 //!   sums, an exact wider product for single-precision multiplication, and the odd parts of
-//!   integer significands for double-precision multiplication, division and square root.
+//!   integer significands for double-precision multiplication, division and square root. The
+//!   single-precision operations skip that work when FPSCR already has the sticky IXC (the
+//!   FPSCR written is the old one ORed with the flags), as it has after the first inexact
+//!   operation of most float code.
 //!
 //! VMLA/VMLS/VNMLA/VNMLS keep their two roundings (a fast multiply, then a fast add, the
 //! flags of both); VFMA and friends are fused: the single-precision product is exact in
@@ -118,10 +124,27 @@ fn two_sum_err64(a: f64, b: f64, s: f64) -> f64 {
     (a - (s - bb)) + (b - bb)
 }
 
-/// FPAdd in single precision, round to nearest.
+/// A denormal single that FPSCR `sc` flushes to zero on input (FZ, with IDC): left to the
+/// soft-float. Without FZ Arm computes with denormal operands as IEEE does, and NaN or
+/// infinite operands give a NaN or infinite host result, which the result checks send to the
+/// soft-float: so this is the only operand test the rounding operations need.
+#[inline(always)]
+fn flushed32(sc: u32, x: u32) -> bool {
+    sc & fpscr::FZ != 0 && (x & !SIGN32).wrapping_sub(1) < MIN_NORMAL32 - 1
+}
+
+/// The IXC to report for an inexact-or-not result: nothing to work out when FPSCR `sc`
+/// already has the sticky IXC (the FPSCR written is `sc | flags`).
+#[inline(always)]
+fn ixc_known(sc: u32) -> bool {
+    sc & fpscr::IXC != 0
+}
+
+/// FPAdd in single precision under FPSCR `sc`, which must select round to nearest; the
+/// flags are to be ORed into `sc`.
 #[inline]
-pub fn add32(a: u32, b: u32) -> Out<u32> {
-    if !plain32(a) || !plain32(b) {
+pub fn add32(sc: u32, a: u32, b: u32) -> Out<u32> {
+    if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) {
         return None;
     }
     let (x, y) = (f32::from_bits(a), f32::from_bits(b));
@@ -133,16 +156,20 @@ pub fn add32(a: u32, b: u32) -> Out<u32> {
     if !roomy32(s) {
         return None;
     }
+    if ixc_known(sc) {
+        return Some((s.to_bits(), 0));
+    }
     Some((s.to_bits(), ixc(two_sum_err32(x, y, s) != 0.0)))
 }
 
-/// FPMul in single precision, round to nearest.
+/// FPMul in single precision, round to nearest (as [`add32`]).
 #[inline]
-pub fn mul32(a: u32, b: u32) -> Out<u32> {
-    if !plain32(a) || !plain32(b) {
+pub fn mul32(sc: u32, a: u32, b: u32) -> Out<u32> {
+    if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) {
         return None;
     }
-    // 24 x 24 significand bits: the product is exact in double precision.
+    // 24 x 24 significand bits: the product is exact in double precision (denormal
+    // operands included), and zero only when an operand is.
     let p = f64::from(f32::from_bits(a)) * f64::from(f32::from_bits(b));
     let r = p as f32;
     if p == 0.0 {
@@ -151,13 +178,15 @@ pub fn mul32(a: u32, b: u32) -> Out<u32> {
     if !roomy32(r) {
         return None;
     }
-    Some((r.to_bits(), ixc(f64::from(r) != p)))
+    Some((r.to_bits(), ixc(!ixc_known(sc) && f64::from(r) != p)))
 }
 
-/// FPDiv in single precision, round to nearest.
+/// FPDiv in single precision, round to nearest (as [`add32`]).
 #[inline]
-pub fn div32(a: u32, b: u32) -> Out<u32> {
-    if !plain32(a) || !normal32(b) {
+pub fn div32(sc: u32, a: u32, b: u32) -> Out<u32> {
+    // Only normal divisors and normal or zero dividends: x / inf and 0 / 0 must not pass
+    // as an exact zero.
+    if sc & RMODE != 0 || !plain32(a) || !normal32(b) {
         return None;
     }
     let (x, y) = (f32::from_bits(a), f32::from_bits(b));
@@ -169,14 +198,14 @@ pub fn div32(a: u32, b: u32) -> Out<u32> {
         return None;
     }
     // q * y is exact in double precision; it equals x exactly iff q is the exact quotient.
-    let inexact = f64::from(q) * f64::from(y) != f64::from(x);
+    let inexact = !ixc_known(sc) && f64::from(q) * f64::from(y) != f64::from(x);
     Some((q.to_bits(), ixc(inexact)))
 }
 
-/// FPSqrt in single precision, round to nearest.
+/// FPSqrt in single precision, round to nearest (as [`add32`]).
 #[inline]
-pub fn sqrt32(a: u32) -> Out<u32> {
-    if !plain32(a) {
+pub fn sqrt32(sc: u32, a: u32) -> Out<u32> {
+    if sc & RMODE != 0 || !plain32(a) {
         return None;
     }
     let x = f32::from_bits(a);
@@ -189,13 +218,14 @@ pub fn sqrt32(a: u32) -> Out<u32> {
     // The root of a normal single is normal and far from both ends of the range.
     let r = x.sqrt();
     let rr = f64::from(r);
-    Some((r.to_bits(), ixc(rr * rr != f64::from(x))))
+    Some((r.to_bits(), ixc(!ixc_known(sc) && rr * rr != f64::from(x))))
 }
 
-/// FPMulAdd in single precision (addend + a * b, one rounding), round to nearest.
+/// FPMulAdd in single precision (addend + a * b, one rounding), round to nearest (as
+/// [`add32`]).
 #[inline]
-pub fn fma32(addend: u32, a: u32, b: u32) -> Out<u32> {
-    if !plain32(a) || !plain32(b) || !plain32(addend) {
+pub fn fma32(sc: u32, addend: u32, a: u32, b: u32) -> Out<u32> {
+    if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) || flushed32(sc, addend) {
         return None;
     }
     let p = f64::from(f32::from_bits(a)) * f64::from(f32::from_bits(b)); // exact
@@ -205,17 +235,28 @@ pub fn fma32(addend: u32, a: u32, b: u32) -> Out<u32> {
         // Exact: a sum rounds to zero only when it is zero; IEEE's RN zero signs are Arm's.
         return Some(((s as f32).to_bits(), 0));
     }
-    let e = two_sum_err64(p, c, s);
-    let mut sb = s.to_bits();
+    let sb = s.to_bits();
     // s exactly halfway between two singles (29 low bits 1000...0) while the exact sum is
-    // not: the exact sum lies on e's side, so move s one double ulp that way.
-    if e != 0.0 && sb & 0x1fff_ffff == 0x1000_0000 {
-        if (e > 0.0) == (s > 0.0) {
-            sb += 1;
-        } else {
-            sb -= 1;
+    // not: the exact sum lies on e's side, so move s one double ulp that way. The error term
+    // is needed for that and for IXC, not otherwise.
+    let halfway = sb & 0x1fff_ffff == 0x1000_0000;
+    if !halfway && ixc_known(sc) {
+        let r = s as f32;
+        if !roomy32(r) {
+            return None;
         }
+        return Some((r.to_bits(), 0));
     }
+    let e = two_sum_err64(p, c, s);
+    let sb = if halfway && e != 0.0 {
+        if (e > 0.0) == (s > 0.0) {
+            sb + 1
+        } else {
+            sb - 1
+        }
+    } else {
+        sb
+    };
     let r = f64::from_bits(sb) as f32;
     if !roomy32(r) {
         return None;
@@ -297,37 +338,40 @@ pub fn sqrt64(a: u64) -> Out<u64> {
     Some((r.to_bits(), ixc(o * o != u128::from(odd64(x)))))
 }
 
+/// VMLA and friends in single precision: `acc` + (-)`a` * `b` with two roundings, round to
+/// nearest (as [`add32`]); `acc` comes negated for VNMLA/VNMLS.
+#[inline]
+pub fn mac32(sc: u32, acc: u32, a: u32, b: u32, negate_p: bool) -> Out<u32> {
+    let (p, f1) = mul32(sc, a, b)?;
+    let (r, f2) = add32(sc, acc, p ^ (u32::from(negate_p) << 31))?;
+    Some((r, f1 | f2))
+}
+
 /// The two-operand arithmetic of [`FpInstr::Bin`] in single precision (`vd` the accumulator),
-/// exactly as the soft-float path composes it; `fpscr` is read for its rounding mode only.
+/// exactly as the soft-float path composes it; `fpscr` is read for its rounding mode, FZ and
+/// IXC.
 #[inline]
 pub fn bin32(op: BinOp, fpscr: u32, vd: u32, vn: u32, vm: u32) -> Out<u32> {
     if let BinOp::MaxNm | BinOp::MinNm = op {
         let r = max_min(false, vn.into(), vm.into(), op == BinOp::MaxNm, fpscr)?;
         return Some((r as u32, 0));
     }
-    if fpscr & RMODE != 0 {
-        return None;
-    }
     let neg = |v: u32| v ^ SIGN32;
-    let acc = |d: u32, p: Out<u32>, negate_p: bool| {
-        let (p, f1) = p?;
-        let (r, f2) = add32(d, if negate_p { neg(p) } else { p })?;
-        Some((r, f1 | f2))
-    };
+    let sc = fpscr;
     match op {
-        BinOp::Add => add32(vn, vm),
-        BinOp::Sub => add32(vn, neg(vm)),
-        BinOp::Mul => mul32(vn, vm),
-        BinOp::Nmul => mul32(vn, vm).map(|(r, f)| (neg(r), f)),
-        BinOp::Div => div32(vn, vm),
-        BinOp::Mla => acc(vd, mul32(vn, vm), false),
-        BinOp::Mls => acc(vd, mul32(vn, vm), true),
-        BinOp::Nmla => acc(neg(vd), mul32(vn, vm), true),
-        BinOp::Nmls => acc(neg(vd), mul32(vn, vm), false),
-        BinOp::Fma => fma32(vd, vn, vm),
-        BinOp::Fms => fma32(vd, neg(vn), vm),
-        BinOp::Fnma => fma32(neg(vd), neg(vn), vm),
-        BinOp::Fnms => fma32(neg(vd), vn, vm),
+        BinOp::Add => add32(sc, vn, vm),
+        BinOp::Sub => add32(sc, vn, neg(vm)),
+        BinOp::Mul => mul32(sc, vn, vm),
+        BinOp::Nmul => mul32(sc, vn, vm).map(|(r, f)| (neg(r), f)),
+        BinOp::Div => div32(sc, vn, vm),
+        BinOp::Mla => mac32(sc, vd, vn, vm, false),
+        BinOp::Mls => mac32(sc, vd, vn, vm, true),
+        BinOp::Nmla => mac32(sc, neg(vd), vn, vm, true),
+        BinOp::Nmls => mac32(sc, neg(vd), vn, vm, false),
+        BinOp::Fma => fma32(sc, vd, vn, vm),
+        BinOp::Fms => fma32(sc, vd, neg(vn), vm),
+        BinOp::Fnma => fma32(sc, neg(vd), neg(vn), vm),
+        BinOp::Fnms => fma32(sc, neg(vd), vn, vm),
         BinOp::MaxNm | BinOp::MinNm => None, // above
     }
 }
@@ -650,7 +694,7 @@ pub fn compute(i: &FpInstr, cpu: &mut Cpu) -> Option<InstrClass> {
                 cpu.set_d(d.into(), r);
                 f
             } else {
-                let (r, f) = sqrt32(cpu.s[usize::from(m)])?;
+                let (r, f) = sqrt32(sc, cpu.s[usize::from(m)])?;
                 cpu.s[usize::from(d)] = r;
                 f
             };

@@ -76,7 +76,55 @@ pub(crate) enum FpFast {
     },
     /// VMRS APSR_nzcv, FPSCR.
     Flags,
-    /// Single-precision two- or three-operand arithmetic through [`fast::bin32`].
+    /// VADD.F32 (`sub` false) or VSUB.F32: S[`d`] = S[`n`] ± S[`m`].
+    Add {
+        /// Destination.
+        d: u8,
+        /// First operand.
+        n: u8,
+        /// Second operand.
+        m: u8,
+        /// Subtract.
+        sub: bool,
+    },
+    /// VMUL.F32 or VNMUL.F32 (`neg`).
+    Mul {
+        /// Destination.
+        d: u8,
+        /// First operand.
+        n: u8,
+        /// Second operand.
+        m: u8,
+        /// Negate the product.
+        neg: bool,
+    },
+    /// VFMA/VFMS/VFNMA/VFNMS.F32: S[`d`] = ±S[`d`] + ±S[`n`] × S[`m`], one rounding.
+    Fused {
+        /// Destination and addend.
+        d: u8,
+        /// First factor.
+        n: u8,
+        /// Second factor.
+        m: u8,
+        /// Negate the addend (VFNMA, VFNMS).
+        neg_d: bool,
+        /// Negate the first factor (VFMS, VFNMA).
+        neg_n: bool,
+    },
+    /// VMLA/VMLS/VNMLA/VNMLS.F32: S[`d`] = ±S[`d`] ± S[`n`] × S[`m`], two roundings.
+    Mac {
+        /// Destination and accumulator.
+        d: u8,
+        /// First factor.
+        n: u8,
+        /// Second factor.
+        m: u8,
+        /// Negate the accumulator (VNMLA, VNMLS).
+        neg_d: bool,
+        /// Subtract the product (VMLS, VNMLA).
+        neg_p: bool,
+    },
+    /// The other single-precision two-operand arithmetic (VDIV) through [`fast::bin32`].
     Bin32 {
         /// Operation (not VMAXNM/VMINNM).
         op: BinOp,
@@ -160,7 +208,36 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
             d,
             n,
             m,
-        } if !matches!(op, BinOp::MaxNm | BinOp::MinNm) => FpFast::Bin32 { op, d, n, m },
+        } => match op {
+            BinOp::Add | BinOp::Sub => FpFast::Add {
+                d,
+                n,
+                m,
+                sub: op == BinOp::Sub,
+            },
+            BinOp::Mul | BinOp::Nmul => FpFast::Mul {
+                d,
+                n,
+                m,
+                neg: op == BinOp::Nmul,
+            },
+            BinOp::Fma | BinOp::Fms | BinOp::Fnma | BinOp::Fnms => FpFast::Fused {
+                d,
+                n,
+                m,
+                neg_d: matches!(op, BinOp::Fnma | BinOp::Fnms),
+                neg_n: matches!(op, BinOp::Fms | BinOp::Fnma),
+            },
+            BinOp::Mla | BinOp::Mls | BinOp::Nmla | BinOp::Nmls => FpFast::Mac {
+                d,
+                n,
+                m,
+                neg_d: matches!(op, BinOp::Nmla | BinOp::Nmls),
+                neg_p: matches!(op, BinOp::Mls | BinOp::Nmla),
+            },
+            BinOp::MaxNm | BinOp::MinNm => FpFast::Compute,
+            BinOp::Div => FpFast::Bin32 { op, d, n, m },
+        },
         FpInstr::Bin { .. }
         | FpInstr::Un { .. }
         | FpInstr::MovImm { .. }
@@ -187,6 +264,32 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
     };
     let cycles = u8::try_from(crate::exec::fp_cycles(t, op, class)).ok()?;
     Some((f, class, cycles))
+}
+
+/// The sign bit when `neg`.
+#[inline(always)]
+fn sign(neg: bool) -> u32 {
+    u32::from(neg) << 31
+}
+
+/// S[`r`] (`r` < 32 by construction; the mask only spares the bounds check).
+#[inline(always)]
+fn sreg(cpu: &Cpu, r: u8) -> u32 {
+    cpu.s[usize::from(r) & 31]
+}
+
+/// Writes a single-precision host result to S[`d`] with its flags ORed into FPSCR `sc`, or
+/// says the generic path must run (`None`: nothing changed).
+#[inline(always)]
+fn commit(cpu: &mut Cpu, d: u8, sc: u32, out: Option<(u32, u32)>) -> Result<bool, Fault> {
+    match out {
+        Some((r, flags)) => {
+            cpu.s[usize::from(d) & 31] = r;
+            cpu.fpscr = sc | flags;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Runs `f` (lowered from `instr`); the caller has checked [`crate::exception::fp_ready`].
@@ -260,23 +363,44 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
             cpu.set_nzcvq((cpu.fpscr & 0xF000_0000) | (u32::from(cpu.q) << 27));
             Ok(true)
         }
-        FpFast::Bin32 { op, d, n, m } => {
-            let s = &cpu.s;
+        FpFast::Add { d, n, m, sub } => {
             let sc = cpu.fpscr;
-            match fast::bin32(
-                op,
-                sc,
-                s[usize::from(d)],
-                s[usize::from(n)],
-                s[usize::from(m)],
-            ) {
-                Some((r, flags)) => {
-                    cpu.s[usize::from(d)] = r;
-                    cpu.fpscr = sc | flags;
-                    Ok(true)
-                }
-                None => Ok(false),
-            }
+            let out = fast::add32(sc, sreg(cpu, n), sreg(cpu, m) ^ sign(sub));
+            commit(cpu, d, sc, out)
+        }
+        FpFast::Mul { d, n, m, neg } => {
+            let sc = cpu.fpscr;
+            let out = fast::mul32(sc, sreg(cpu, n), sreg(cpu, m));
+            commit(cpu, d, sc, out.map(|(r, f)| (r ^ sign(neg), f)))
+        }
+        FpFast::Fused {
+            d,
+            n,
+            m,
+            neg_d,
+            neg_n,
+        } => {
+            let sc = cpu.fpscr;
+            let acc = sreg(cpu, d) ^ sign(neg_d);
+            let out = fast::fma32(sc, acc, sreg(cpu, n) ^ sign(neg_n), sreg(cpu, m));
+            commit(cpu, d, sc, out)
+        }
+        FpFast::Mac {
+            d,
+            n,
+            m,
+            neg_d,
+            neg_p,
+        } => {
+            let sc = cpu.fpscr;
+            let acc = sreg(cpu, d) ^ sign(neg_d);
+            let out = fast::mac32(sc, acc, sreg(cpu, n), sreg(cpu, m), neg_p);
+            commit(cpu, d, sc, out)
+        }
+        FpFast::Bin32 { op, d, n, m } => {
+            let sc = cpu.fpscr;
+            let out = fast::bin32(op, sc, sreg(cpu, d), sreg(cpu, n), sreg(cpu, m));
+            commit(cpu, d, sc, out)
         }
         FpFast::Compute => match instr {
             Instr::Fp { op, .. } => Ok(fast::compute(op, cpu).is_some()),
