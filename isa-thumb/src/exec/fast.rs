@@ -2294,6 +2294,8 @@ size = 0x0001_0000
         "Fp::Mul",
         "Fp::Fused",
         "Fp::Mac",
+        "Fp::Bits",
+        "Fp::Imm",
         "Fp::Bin32",
         "Fp::Compute",
     ];

@@ -142,7 +142,7 @@ fn ixc_known(sc: u32) -> bool {
 
 /// FPAdd in single precision under FPSCR `sc`, which must select round to nearest; the
 /// flags are to be ORed into `sc`.
-#[inline]
+#[inline(always)]
 pub fn add32(sc: u32, a: u32, b: u32) -> Out<u32> {
     if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) {
         return None;
@@ -163,7 +163,7 @@ pub fn add32(sc: u32, a: u32, b: u32) -> Out<u32> {
 }
 
 /// FPMul in single precision, round to nearest (as [`add32`]).
-#[inline]
+#[inline(always)]
 pub fn mul32(sc: u32, a: u32, b: u32) -> Out<u32> {
     if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) {
         return None;
@@ -223,7 +223,7 @@ pub fn sqrt32(sc: u32, a: u32) -> Out<u32> {
 
 /// FPMulAdd in single precision (addend + a * b, one rounding), round to nearest (as
 /// [`add32`]).
-#[inline]
+#[inline(always)]
 pub fn fma32(sc: u32, addend: u32, a: u32, b: u32) -> Out<u32> {
     if sc & RMODE != 0 || flushed32(sc, a) || flushed32(sc, b) || flushed32(sc, addend) {
         return None;
@@ -340,7 +340,7 @@ pub fn sqrt64(a: u64) -> Out<u64> {
 
 /// VMLA and friends in single precision: `acc` + (-)`a` * `b` with two roundings, round to
 /// nearest (as [`add32`]); `acc` comes negated for VNMLA/VNMLS.
-#[inline]
+#[inline(always)]
 pub fn mac32(sc: u32, acc: u32, a: u32, b: u32, negate_p: bool) -> Out<u32> {
     let (p, f1) = mul32(sc, a, b)?;
     let (r, f2) = add32(sc, acc, p ^ (u32::from(negate_p) << 31))?;

@@ -124,6 +124,24 @@ pub(crate) enum FpFast {
         /// Subtract the product (VMLS, VNMLA).
         neg_p: bool,
     },
+    /// VMOV/VABS/VNEG.F32 S[`d`], S[`m`]: a copy with the sign bit cleared and/or flipped.
+    Bits {
+        /// Destination.
+        d: u8,
+        /// Operand.
+        m: u8,
+        /// Clear the sign (VABS).
+        clear: bool,
+        /// Flip the sign (VNEG).
+        flip: bool,
+    },
+    /// VMOV.F32 S[`d`], #imm: the expanded immediate.
+    Imm {
+        /// Destination.
+        d: u8,
+        /// The single's bits.
+        bits: u32,
+    },
     /// The other single-precision two-operand arithmetic (VDIV) through [`fast::bin32`].
     Bin32 {
         /// Operation (not VMAXNM/VMINNM).
@@ -237,6 +255,25 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
             },
             BinOp::MaxNm | BinOp::MinNm => FpFast::Compute,
             BinOp::Div => FpFast::Bin32 { op, d, n, m },
+        },
+        FpInstr::Un {
+            op: op @ (UnOp::Mov | UnOp::Abs | UnOp::Neg),
+            dp: false,
+            d,
+            m,
+        } => FpFast::Bits {
+            d,
+            m,
+            clear: op == UnOp::Abs,
+            flip: op == UnOp::Neg,
+        },
+        FpInstr::MovImm {
+            dp: false,
+            d,
+            imm8,
+        } => FpFast::Imm {
+            d,
+            bits: super::soft::expand_imm(super::soft::F32, imm8) as u32,
         },
         FpInstr::Bin { .. }
         | FpInstr::Un { .. }
@@ -396,6 +433,14 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
             let acc = sreg(cpu, d) ^ sign(neg_d);
             let out = fast::mac32(sc, acc, sreg(cpu, n), sreg(cpu, m), neg_p);
             commit(cpu, d, sc, out)
+        }
+        FpFast::Bits { d, m, clear, flip } => {
+            cpu.s[usize::from(d) & 31] = (sreg(cpu, m) & !sign(clear)) ^ sign(flip);
+            Ok(true)
+        }
+        FpFast::Imm { d, bits } => {
+            cpu.s[usize::from(d) & 31] = bits;
+            Ok(true)
         }
         FpFast::Bin32 { op, d, n, m } => {
             let sc = cpu.fpscr;
