@@ -267,11 +267,7 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
             clear: op == UnOp::Abs,
             flip: op == UnOp::Neg,
         },
-        FpInstr::MovImm {
-            dp: false,
-            d,
-            imm8,
-        } => FpFast::Imm {
+        FpInstr::MovImm { dp: false, d, imm8 } => FpFast::Imm {
             d,
             bits: super::soft::expand_imm(super::soft::F32, imm8) as u32,
         },
