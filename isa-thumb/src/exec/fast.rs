@@ -1925,7 +1925,7 @@ fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), Trap> {
 mod tests {
     use super::*;
     use crate::decode::{decode_for, is_32bit};
-    use sim_core::board::Board;
+    use sim_core::board::{Board, FpuKind};
     use sim_core::console::Console;
     use sim_core::exception::{ccr, ExceptionState};
     use sim_core::memory::MemoryMap;
@@ -2085,11 +2085,13 @@ size = 0x0001_0000
     /// form and the names of the fast forms seen.
     fn check_profile(
         profile: CoreProfile,
+        fpu: Option<FpuKind>,
         seed: u64,
         cases: usize,
     ) -> (usize, std::collections::BTreeSet<String>) {
         let mut board = Board::from_toml(BOARD, "fast-test").unwrap();
         board.set_core(profile);
+        board.fpu = fpu;
         let fpu = board.fpu();
         let arch = profile.arch();
         let (mut bus_a, mut bus_b) = (bus(&board), bus(&board));
@@ -2296,6 +2298,7 @@ size = 0x0001_0000
         "Fp::Mac",
         "Fp::Bits",
         "Fp::Imm",
+        "Fp::Bin64",
         "Fp::Bin32",
         "Fp::Compute",
     ];
@@ -2362,29 +2365,32 @@ size = 0x0001_0000
 
     #[test]
     fn fast_forms_equal_the_generic_executor() {
-        for (i, p) in [
-            CoreProfile::CortexM4f,
-            CoreProfile::CortexM3,
-            CoreProfile::CortexM0plus,
-            CoreProfile::CortexM7,
+        let mut all_seen = std::collections::BTreeSet::new();
+        // The M7 twice: single-precision FPv5 (its default) and double precision.
+        for (i, (p, fpu)) in [
+            (CoreProfile::CortexM4f, None),
+            (CoreProfile::CortexM3, None),
+            (CoreProfile::CortexM0plus, None),
+            (CoreProfile::CortexM7, None),
+            (CoreProfile::CortexM7, Some(FpuKind::Fpv5Dp)),
         ]
         .into_iter()
         .enumerate()
         {
-            let (lowered, seen) = check_profile(p, 0x9e37_79b9_7f4a_7c15 + i as u64, 200_000);
+            let seed = 0x9e37_79b9_7f4a_7c15 + i as u64;
+            let (lowered, seen) = check_profile(p, fpu, seed, 200_000);
             // A decent share of random encodings has a fast form: the check is not vacuous.
             assert!(
                 lowered > 20_000,
                 "{p:?}: only {lowered} fast forms exercised"
             );
-            if p == CoreProfile::CortexM4f {
-                // The templates reach every fast form.
-                let missing: Vec<_> = FORMS.iter().filter(|f| !seen.contains(**f)).collect();
-                assert!(
-                    missing.is_empty(),
-                    "fast forms never exercised: {missing:?}"
-                );
-            }
+            all_seen.extend(seen);
         }
+        // The templates reach every fast form (the double-precision ones on the M7).
+        let missing: Vec<_> = FORMS.iter().filter(|f| !all_seen.contains(**f)).collect();
+        assert!(
+            missing.is_empty(),
+            "fast forms never exercised: {missing:?}"
+        );
     }
 }

@@ -33,8 +33,9 @@
 //! flags of both); VFMA and friends are fused: the single-precision product is exact in
 //! `f64`, the sum is split by TwoSum into `s + e`, and rounding `s` to single precision is
 //! correct unless `s` is exactly halfway between two singles while `e` is not zero, in which
-//! case `s` is nudged one `f64` ulp towards `e` first. Double-precision fused operations are
-//! left to the soft-float.
+//! case `s` is nudged one `f64` ulp towards `e` first. Double-precision fused operations use
+//! the host's correctly rounded `f64::mul_add`, whose exactness is not derived: they are
+//! served only when FPSCR already has the sticky IXC.
 //!
 //! Operations that never round in a format are served in every rounding mode: VCMP(E),
 //! VMAXNM/VMINNM (non-NaN operands), VRINT* and VCVT to integer or fixed point (the rounding
@@ -264,6 +265,38 @@ pub fn fma32(sc: u32, addend: u32, a: u32, b: u32) -> Out<u32> {
     Some((r.to_bits(), ixc(e != 0.0 || f64::from(r) != s)))
 }
 
+/// A denormal double that FPSCR `sc` flushes to zero on input (see [`flushed32`]).
+#[inline(always)]
+fn flushed64(sc: u32, x: u64) -> bool {
+    sc & fpscr::FZ != 0 && (x & !SIGN64).wrapping_sub(1) < MIN_NORMAL64 - 1
+}
+
+/// FPMulAdd in double precision (addend + a * b, one rounding), round to nearest, through
+/// the host's fused multiply-add (`f64::mul_add`, correctly rounded by IEEE 754). Its
+/// exactness is not derived, so only when FPSCR `sc` already has the sticky IXC; a zero
+/// result only when both the product and the addend are zero (otherwise it may be a rounded
+/// tiny value).
+#[inline]
+pub fn fma64(sc: u32, addend: u64, a: u64, b: u64) -> Out<u64> {
+    if sc & RMODE != 0
+        || !ixc_known(sc)
+        || flushed64(sc, a)
+        || flushed64(sc, b)
+        || flushed64(sc, addend)
+    {
+        return None;
+    }
+    let (x, y, c) = (f64::from_bits(a), f64::from_bits(b), f64::from_bits(addend));
+    let r = x.mul_add(y, c);
+    if r == 0.0 {
+        return ((x == 0.0 || y == 0.0) && c == 0.0).then_some((r.to_bits(), 0));
+    }
+    if !roomy64(r) {
+        return None;
+    }
+    Some((r.to_bits(), 0))
+}
+
 /// FPAdd in double precision, round to nearest.
 #[inline]
 pub fn add64(a: u64, b: u64) -> Out<u64> {
@@ -376,7 +409,8 @@ pub fn bin32(op: BinOp, fpscr: u32, vd: u32, vn: u32, vm: u32) -> Out<u32> {
     }
 }
 
-/// [`bin32`] in double precision (fused operations are left to the soft-float).
+/// [`bin32`] in double precision (fused operations only with IXC already set, see
+/// [`fma64`]).
 #[inline]
 pub fn bin64(op: BinOp, fpscr: u32, vd: u64, vn: u64, vm: u64) -> Out<u64> {
     if let BinOp::MaxNm | BinOp::MinNm = op {
@@ -402,8 +436,11 @@ pub fn bin64(op: BinOp, fpscr: u32, vd: u64, vn: u64, vm: u64) -> Out<u64> {
         BinOp::Mls => acc(vd, mul64(vn, vm), true),
         BinOp::Nmla => acc(neg(vd), mul64(vn, vm), true),
         BinOp::Nmls => acc(neg(vd), mul64(vn, vm), false),
-        // Fused double precision: the soft-float; maximum and minimum: above.
-        BinOp::Fma | BinOp::Fms | BinOp::Fnma | BinOp::Fnms | BinOp::MaxNm | BinOp::MinNm => None,
+        BinOp::Fma => fma64(fpscr, vd, vn, vm),
+        BinOp::Fms => fma64(fpscr, vd, neg(vn), vm),
+        BinOp::Fnma => fma64(fpscr, neg(vd), neg(vn), vm),
+        BinOp::Fnms => fma64(fpscr, neg(vd), vn, vm),
+        BinOp::MaxNm | BinOp::MinNm => None, // above
     }
 }
 

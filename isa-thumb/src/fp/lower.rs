@@ -142,6 +142,17 @@ pub(crate) enum FpFast {
         /// The single's bits.
         bits: u32,
     },
+    /// Double-precision two- or three-operand arithmetic through [`fast::bin64`].
+    Bin64 {
+        /// Operation.
+        op: BinOp,
+        /// Destination and accumulator (D register).
+        d: u8,
+        /// First operand.
+        n: u8,
+        /// Second operand.
+        m: u8,
+    },
     /// The other single-precision two-operand arithmetic (VDIV) through [`fast::bin32`].
     Bin32 {
         /// Operation (not VMAXNM/VMINNM).
@@ -271,6 +282,13 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
             d,
             bits: super::soft::expand_imm(super::soft::F32, imm8) as u32,
         },
+        FpInstr::Bin {
+            op,
+            dp: true,
+            d,
+            n,
+            m,
+        } if !matches!(op, BinOp::MaxNm | BinOp::MinNm) => FpFast::Bin64 { op, d, n, m },
         FpInstr::Bin { .. }
         | FpInstr::Un { .. }
         | FpInstr::MovImm { .. }
@@ -437,6 +455,18 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
         FpFast::Imm { d, bits } => {
             cpu.s[usize::from(d) & 31] = bits;
             Ok(true)
+        }
+        FpFast::Bin64 { op, d, n, m } => {
+            let sc = cpu.fpscr;
+            let dreg = |r: u8| cpu.d(usize::from(r) & 15);
+            match fast::bin64(op, sc, dreg(d), dreg(n), dreg(m)) {
+                Some((r, flags)) => {
+                    cpu.set_d(usize::from(d) & 15, r);
+                    cpu.fpscr = sc | flags;
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
         }
         FpFast::Bin32 { op, d, n, m } => {
             let sc = cpu.fpscr;
