@@ -23,6 +23,7 @@ use crate::instr::{Cond, DpOp, Instr, MemSize, MulLongOp, Offset, Operand2, RevO
 use crate::thumb::Core;
 use crate::timing::Timing;
 use sim_core::board::RegionKind;
+use sim_core::cpu::Mode;
 use sim_core::isa::{Flow, InstrClass};
 use sim_core::{Bus, Cpu, Trap};
 
@@ -349,6 +350,14 @@ pub(crate) enum Fast {
         db: bool,
         list: u16,
     },
+    /// SP = (SP + imm) with bits 1:0 cleared (ADD/SUB SP, SP, #imm: frames), flags unchanged.
+    AddSpImm { imm: u32 },
+    /// BL: LR = the next instruction (Thumb bit set), a call to a resolved target (`taken`:
+    /// its cycles when fixed at decode, else 0).
+    Bl { target: u32, taken: u8 },
+    /// BX LR: a return to LR when it is a Thumb address and not an EXC_RETURN in Handler
+    /// mode (those run the generic executor).
+    BxLr,
 }
 
 /// A register a fast form may write as a plain value (not SP, whose bits 1:0 are forced to
@@ -451,6 +460,9 @@ impl Fast {
                 | Fast::LoadDual { .. }
                 | Fast::StoreDual { .. }
                 | Fast::Multi { .. }
+                | Fast::AddSpImm { .. }
+                | Fast::Bl { .. }
+                | Fast::BxLr
         )
     }
 }
@@ -497,6 +509,19 @@ fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
                 }
             }
         }
+        Instr::Bl { offset, .. } => {
+            let target = pc.wrapping_add(4).wrapping_add(offset as u32);
+            let taken = match taken_cycles(bus, t, target) {
+                0 => 0,
+                c => u8::try_from(u32::from(c) + t.bl_extra).unwrap_or(0),
+            };
+            Fast::Bl { target, taken }
+        }
+        Instr::Bx {
+            link: false,
+            rm: 14,
+            ..
+        } => Fast::BxLr,
         Instr::Cbz {
             nonzero,
             rn,
@@ -987,6 +1012,15 @@ fn lower_dsp(op: DspInstr) -> Option<Fast> {
 }
 
 fn lower_dp(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
+    if (rd, rn, s) == (13, 13, false) {
+        return match (op, imm_value(op2)) {
+            (DpOp::Add, Some(imm)) => Some(Fast::AddSpImm { imm }),
+            (DpOp::Sub, Some(imm)) => Some(Fast::AddSpImm {
+                imm: imm.wrapping_neg(),
+            }),
+            _ => None,
+        };
+    }
     // Compares write no register; MOV/MVN read no rn.
     let rd_ok = op.is_compare() || plain(rd);
     let rn_ok = matches!(op, DpOp::Mov | DpOp::Mvn) || readable(rn);
@@ -1867,6 +1901,28 @@ impl Core {
                 r[rd as usize] = r[rn as usize].wrapping_mul(r[rm as usize]);
                 retired(InstrClass::Mul, t.mul, Flow::Plain)
             }
+            Fast::AddSpImm { imm } => {
+                r[13] = r[13].wrapping_add(imm) & !3;
+                alu!()
+            }
+            Fast::Bl { target, taken } => {
+                r[14] = next | 1;
+                npc = target;
+                let cycles = if taken != 0 {
+                    u32::from(taken)
+                } else {
+                    1 + t.bl_extra + refill(t, bus, target)
+                };
+                retired(InstrClass::Branch, cycles, Flow::Call)
+            }
+            Fast::BxLr => {
+                let target = r[14];
+                if target & 1 == 0 || (target >> 28 == 0xF && cpu.mode == Mode::Handler) {
+                    return self.execute(cpu, bus, instr, pc, len, false);
+                }
+                npc = target & !1;
+                retired(InstrClass::Branch, 1 + refill(t, bus, npc), Flow::Return)
+            }
         };
         cpu.r[15] = npc;
         Ok(d.plus(bus.take_wait()))
@@ -2286,6 +2342,9 @@ size = 0x0001_0000
         "Multi",
         "LoadDual",
         "StoreDual",
+        "AddSpImm",
+        "Bl",
+        "BxLr",
         "Fp::LdSt",
         "Fp::LdStM",
         "Fp::LdLit",
