@@ -281,7 +281,7 @@ impl Core {
     ) -> Result<Done, Trap> {
         let it = cpu.itstate;
         if it == 0 {
-            return self.execute(cpu, bus, instr, pc, len, false);
+            return self.execute_generic(cpu, bus, instr, pc, len, false);
         }
         // Inside an IT block: the condition comes from ITSTATE; ITSTATE advances whether or
         // not the condition passes (A7.3.2). On a fault the old ITSTATE is kept, so that the
@@ -299,7 +299,7 @@ impl Core {
         let r = if fast.same_in_it() {
             self.execute_fast(cpu, bus, fast, instr, pc, len)
         } else {
-            self.execute(cpu, bus, instr, pc, len, true)
+            self.execute_generic(cpu, bus, instr, pc, len, true)
         };
         if r.is_err() {
             cpu.itstate = it;

@@ -235,8 +235,8 @@ impl Activity {
     /// The activity recorded in `stats` at cycle `now`.
     pub fn of(stats: &Stats, now: u64) -> Activity {
         Activity {
-            by_class: stats.by_class,
-            cycles_by_class: stats.cycles_by_class,
+            by_class: std::array::from_fn(|i| stats.by_class[i]),
+            cycles_by_class: std::array::from_fn(|i| stats.cycles_by_class[i]),
             cycles: now,
             sleep_cycles: stats.sleep_cycles,
             flash_data_reads: 0,

@@ -193,15 +193,19 @@ impl RoiTrack {
     }
 }
 
+/// Slots of the per-class counters: the classes rounded up to a power of two.
+pub const CLASS_SLOTS: usize = InstrClass::COUNT.next_power_of_two();
+
 /// Counters of a run.
 #[derive(Debug, Clone)]
 pub struct Stats {
     /// Instructions executed, IT and condition-failed ones included.
     pub instructions: u64,
-    /// Instructions per class.
-    pub by_class: [u64; InstrClass::COUNT],
-    /// Cycles per class.
-    pub cycles_by_class: [u64; InstrClass::COUNT],
+    /// Instructions per class (indexed by `InstrClass as usize`; one slot more than there
+    /// are classes, so that the run loop's index masked to 4 bits needs no bounds check).
+    pub by_class: [u64; CLASS_SLOTS],
+    /// Cycles per class (as `by_class`).
+    pub cycles_by_class: [u64; CLASS_SLOTS],
     /// Lowest MSP seen (`u32::MAX` before the first instruction).
     pub msp_low: u32,
     /// Lowest PSP seen while PSP was the active stack (`u32::MAX` if never used).
@@ -247,8 +251,8 @@ impl Default for Stats {
     fn default() -> Self {
         Stats {
             instructions: 0,
-            by_class: [0; InstrClass::COUNT],
-            cycles_by_class: [0; InstrClass::COUNT],
+            by_class: [0; CLASS_SLOTS],
+            cycles_by_class: [0; CLASS_SLOTS],
             msp_low: u32::MAX,
             psp_low: u32::MAX,
             psp_high: 0,
@@ -286,8 +290,8 @@ impl Stats {
     #[inline(always)]
     pub fn retire_class(&mut self, cpu: &Cpu, class: usize, cycles: u32) {
         self.instructions += 1;
-        self.by_class[class] += 1;
-        self.cycles_by_class[class] += u64::from(cycles);
+        self.by_class[class & (CLASS_SLOTS - 1)] += 1;
+        self.cycles_by_class[class & (CLASS_SLOTS - 1)] += u64::from(cycles);
         if cpu.r[13] < self.sp_watch {
             self.stack_moved(cpu);
         }

@@ -1,18 +1,25 @@
 //! Fast forms of the hottest instructions: when the decode cache stores an instruction it also
 //! lowers it to a [`Fast`] form when the instruction is one of the common shapes of compiled
-//! loops (data processing without PC/SP, single, dual and multiple loads and stores without
-//! PC, branches, CBZ, IT, the multiplies, bitfield/extend/saturate, and every DSP-extension
-//! instruction). A fast form is the same instruction with every decode-time choice already made
-//! (operand kind, operation, flag setting, literal address, branch target), so executing it is
-//! one dispatch instead of the nested matches of the generic executor. The DSP forms call the
-//! same per-instruction functions of `crate::dsp` as the generic executor.
+//! loops (data processing without PC, SP frame adjustments, single, dual and multiple loads
+//! and stores without PC, branches, BL and BX LR, CBZ, IT, the multiplies,
+//! bitfield/extend/saturate, every DSP-extension instruction, and the FP forms of
+//! `crate::fp::lower`). A fast form is the same instruction with every decode-time choice
+//! already made (operand kind, operation, flag setting, literal address, branch target), so
+//! executing it is one dispatch instead of the nested matches of the generic executor. The DSP
+//! forms call the same per-instruction functions of `crate::dsp` as the generic executor.
+//!
+//! Code layout matters here: this dispatch is inlined into the run loop, and the generic
+//! executor is called out of line (`Core::execute_generic`) so that it does not crowd the fast
+//! forms' registers. New variants go last in [`Fast`] and in its match: placed first, they
+//! have moved unrelated loops by a few percent.
 //!
 //! Contract: outside an IT block, executing a fast form leaves the CPU, the bus and the core in
 //! exactly the state the generic executor (`Core::execute`) leaves them, and returns the same
 //! [`Done`] or [`Trap`] — cycles, class and flow included. The property test
 //! `fast_forms_equal_the_generic_executor` in this file checks that on random instructions and
 //! states; a change of the generic executor's semantics or cycle costs must be mirrored here.
-//! Inside an IT block the generic executor always runs (conditions and flag suppression).
+//! Inside an IT block, once the condition passed, the forms of [`Fast::same_in_it`] run as
+//! outside it and the others take the generic executor (flag suppression).
 
 use super::mem::{self, Align};
 use super::ops::{self, count};
@@ -358,6 +365,18 @@ pub(crate) enum Fast {
     /// BX LR: a return to LR when it is a Thumb address and not an EXC_RETURN in Handler
     /// mode (those run the generic executor).
     BxLr,
+    /// The two hottest FP forms of float kernels with a variant of their own (one dispatch
+    /// instead of `Fp`'s two): VFMA/VFMS/VFNMA/VFNMS.F32 ([`crate::fp::lower::fused`]) ...
+    FpFused {
+        d: u8,
+        n: u8,
+        m: u8,
+        neg_d: bool,
+        neg_n: bool,
+        cycles: u8,
+    },
+    /// ... and VLDR of an S register ([`crate::fp::lower::ldr`]).
+    FpLdr { s: u8, rn: u8, off: i16, cycles: u8 },
 }
 
 /// A register a fast form may write as a plain value (not SP, whose bits 1:0 are forced to
@@ -463,6 +482,8 @@ impl Fast {
                 | Fast::AddSpImm { .. }
                 | Fast::Bl { .. }
                 | Fast::BxLr
+                | Fast::FpFused { .. }
+                | Fast::FpLdr { .. }
         )
     }
 }
@@ -490,8 +511,29 @@ fn taken_cycles(bus: &Bus, t: &Timing, target: u32) -> u8 {
 fn lower_inner(instr: &Instr, pc: u32, bus: &Bus, t: &Timing) -> Option<Fast> {
     Some(match *instr {
         Instr::Fp { ref op, .. } if bus.exc.has_fpu => {
-            let (op, class, cycles) = crate::fp::lower::lower(op, pc, t)?;
-            Fast::Fp { op, class, cycles }
+            use crate::fp::lower::FpFast;
+            match crate::fp::lower::lower(op, pc, t)? {
+                (
+                    FpFast::Fused {
+                        d,
+                        n,
+                        m,
+                        neg_d,
+                        neg_n,
+                    },
+                    _,
+                    cycles,
+                ) => Fast::FpFused {
+                    d,
+                    n,
+                    m,
+                    neg_d,
+                    neg_n,
+                    cycles,
+                },
+                (FpFast::Ldr { s, rn, off }, _, cycles) => Fast::FpLdr { s, rn, off, cycles },
+                (op, class, cycles) => Fast::Fp { op, class, cycles },
+            }
         }
         Instr::DataProc {
             op, s, rd, rn, op2, ..
@@ -1252,24 +1294,31 @@ impl Core {
                 retired(InstrClass::Dsp, t.dsp, Flow::Plain)
             };
         }
+        // The FP forms run only when ExecuteFPCheck would pass and change nothing (cached in
+        // `fp_ok`); otherwise the generic executor does what it must.
+        macro_rules! fp_check {
+            () => {
+                if !self.fp_ok {
+                    if !crate::exception::fp_ready(cpu, bus) {
+                        return self.execute_generic(cpu, bus, instr, pc, len, false);
+                    }
+                    self.fp_ok = true;
+                }
+            };
+        }
         let r = &mut cpu.r;
         let mut npc = next;
         let d = match *f {
-            Fast::Generic => return self.execute(cpu, bus, instr, pc, len, false),
+            Fast::Generic => return self.execute_generic(cpu, bus, instr, pc, len, false),
             Fast::Fp {
                 ref op,
                 class,
                 cycles,
             } => {
-                if !self.fp_ok {
-                    if !crate::exception::fp_ready(cpu, bus) {
-                        return self.execute(cpu, bus, instr, pc, len, false);
-                    }
-                    self.fp_ok = true;
-                }
+                fp_check!();
                 match crate::fp::lower::run(op, instr, cpu, bus) {
                     Ok(true) => retired(class, u32::from(cycles), Flow::Plain),
-                    Ok(false) => return self.execute(cpu, bus, instr, pc, len, false),
+                    Ok(false) => return self.execute_generic(cpu, bus, instr, pc, len, false),
                     Err(fault) => {
                         bus.take_wait();
                         return Err(fault.into());
@@ -1918,10 +1967,35 @@ impl Core {
             Fast::BxLr => {
                 let target = r[14];
                 if target & 1 == 0 || (target >> 28 == 0xF && cpu.mode == Mode::Handler) {
-                    return self.execute(cpu, bus, instr, pc, len, false);
+                    return self.execute_generic(cpu, bus, instr, pc, len, false);
                 }
                 npc = target & !1;
                 retired(InstrClass::Branch, 1 + refill(t, bus, npc), Flow::Return)
+            }
+            Fast::FpFused {
+                d,
+                n,
+                m,
+                neg_d,
+                neg_n,
+                cycles,
+            } => {
+                fp_check!();
+                if !crate::fp::lower::fused(cpu, d, n, m, neg_d, neg_n) {
+                    return self.execute_generic(cpu, bus, instr, pc, len, false);
+                }
+                retired(InstrClass::Fpu, u32::from(cycles), Flow::Plain)
+            }
+            Fast::FpLdr { s, rn, off, cycles } => {
+                fp_check!();
+                match crate::fp::lower::ldr(cpu, bus, s, rn, off) {
+                    Ok(true) => retired(InstrClass::FpuLoadStore, u32::from(cycles), Flow::Plain),
+                    Ok(false) => return self.execute_generic(cpu, bus, instr, pc, len, false),
+                    Err(fault) => {
+                        bus.take_wait();
+                        return Err(fault.into());
+                    }
+                }
             }
         };
         cpu.r[15] = npc;
@@ -2345,6 +2419,9 @@ size = 0x0001_0000
         "AddSpImm",
         "Bl",
         "BxLr",
+        "FpFused",
+        "FpLdr",
+        "Fp::Str",
         "Fp::LdSt",
         "Fp::LdStM",
         "Fp::LdLit",
@@ -2353,7 +2430,6 @@ size = 0x0001_0000
         "Fp::Flags",
         "Fp::Add",
         "Fp::Mul",
-        "Fp::Fused",
         "Fp::Mac",
         "Fp::Bits",
         "Fp::Imm",

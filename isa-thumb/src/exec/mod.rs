@@ -207,6 +207,21 @@ fn offset_value(cpu: &Cpu, off: Offset) -> u32 {
 }
 
 impl Core {
+    /// [`Core::execute`] out of line: the generic executor is large and runs rarely in hot
+    /// loops, so the run loop calls it rather than inlining it beside the fast forms.
+    #[inline(never)]
+    pub(crate) fn execute_generic(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: &Instr,
+        pc: u32,
+        len: u32,
+        in_it: bool,
+    ) -> Result<Done, Trap> {
+        self.execute(cpu, bus, instr, pc, len, in_it)
+    }
+
     /// Executes `instr` at address `pc` of length `len`; `in_it` says whether it is inside an
     /// IT block (its condition already passed). Cycles include the bus wait states.
     #[inline(always)]

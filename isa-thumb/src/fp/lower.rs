@@ -21,8 +21,26 @@ use sim_core::{Bus, Cpu, Fault, InstrClass};
 /// An FP instruction in its fast form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FpFast {
-    /// VLDR/VSTR of `words` (1, or 2 for a D register) words at R[`rn`] + `off` (`rn` is not
-    /// PC), to or from S[`first`]...
+    /// VLDR S[`s`], [R[`rn`], #`off`] (`rn` is not PC): one word.
+    Ldr {
+        /// S register.
+        s: u8,
+        /// Base register.
+        rn: u8,
+        /// Signed byte offset (±1020).
+        off: i16,
+    },
+    /// VSTR S[`s`], [R[`rn`], #`off`] (`rn` is not PC): one word.
+    Str {
+        /// S register.
+        s: u8,
+        /// Base register.
+        rn: u8,
+        /// Signed byte offset (±1020).
+        off: i16,
+    },
+    /// VLDR/VSTR of a D register: two words at R[`rn`] + `off` (`rn` is not PC), to or from
+    /// S[`first`]...
     LdSt {
         /// Load (else store).
         load: bool,
@@ -197,7 +215,7 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
                     first,
                     addr: base.wrapping_add(off as i32 as u32),
                 }
-            } else {
+            } else if dp {
                 FpFast::LdSt {
                     load,
                     words,
@@ -205,6 +223,10 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
                     rn,
                     off,
                 }
+            } else if load {
+                FpFast::Ldr { s: first, rn, off }
+            } else {
+                FpFast::Str { s: first, rn, off }
             }
         }
         FpInstr::LdStM {
@@ -343,6 +365,27 @@ fn commit(cpu: &mut Cpu, d: u8, sc: u32, out: Option<(u32, u32)>) -> Result<bool
     }
 }
 
+/// [`FpFast::Fused`], shared with its own variant of the decode cache's fast forms
+/// (`Fast::FpFused`): false when the host path declines (nothing changed).
+#[inline(always)]
+pub(crate) fn fused(cpu: &mut Cpu, d: u8, n: u8, m: u8, neg_d: bool, neg_n: bool) -> bool {
+    let sc = cpu.fpscr;
+    let acc = sreg(cpu, d) ^ sign(neg_d);
+    let out = fast::fma32(sc, acc, sreg(cpu, n) ^ sign(neg_n), sreg(cpu, m));
+    matches!(commit(cpu, d, sc, out), Ok(true))
+}
+
+/// [`FpFast::Ldr`], shared with `Fast::FpLdr` as [`fused`] is.
+#[inline(always)]
+pub(crate) fn ldr(cpu: &mut Cpu, bus: &mut Bus, s: u8, rn: u8, off: i16) -> Result<bool, Fault> {
+    let addr = cpu.r[usize::from(rn) & 15].wrapping_add(off as i32 as u32);
+    if addr & 3 != 0 {
+        return Ok(false); // the alignment UsageFault
+    }
+    cpu.s[usize::from(s) & 31] = bus.read32(addr).map_err(|e| bus_fault(e.addr()))?;
+    Ok(true)
+}
+
 /// Runs `f` (lowered from `instr`); the caller has checked [`crate::exception::fp_ready`].
 /// `Ok(false)`: nothing changed, run the generic path. A bus error is the BusFault the
 /// generic path raises, after the same partial transfer.
@@ -360,18 +403,17 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
             if addr & 3 != 0 {
                 return Ok(false); // the alignment UsageFault
             }
-            if words == 1 {
-                // The common single-word case without the loop of `transfer`.
-                let s = usize::from(first);
-                if load {
-                    cpu.s[s] = bus.read32(addr).map_err(|e| bus_fault(e.addr()))?;
-                } else {
-                    bus.write32(addr, cpu.s[s])
-                        .map_err(|e| bus_fault(e.addr()))?;
-                }
-            } else {
-                transfer(cpu, bus, load, addr, first, words)?;
+            transfer(cpu, bus, load, addr, first, words)?;
+            Ok(true)
+        }
+        FpFast::Ldr { s, rn, off } => ldr(cpu, bus, s, rn, off),
+        FpFast::Str { s, rn, off } => {
+            let addr = cpu.r[usize::from(rn) & 15].wrapping_add(off as i32 as u32);
+            if addr & 3 != 0 {
+                return Ok(false); // the alignment UsageFault
             }
+            bus.write32(addr, sreg(cpu, s))
+                .map_err(|e| bus_fault(e.addr()))?;
             Ok(true)
         }
         FpFast::LdStM {
@@ -430,12 +472,7 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
             m,
             neg_d,
             neg_n,
-        } => {
-            let sc = cpu.fpscr;
-            let acc = sreg(cpu, d) ^ sign(neg_d);
-            let out = fast::fma32(sc, acc, sreg(cpu, n) ^ sign(neg_n), sreg(cpu, m));
-            commit(cpu, d, sc, out)
-        }
+        } => Ok(fused(cpu, d, n, m, neg_d, neg_n)),
         FpFast::Mac {
             d,
             n,
