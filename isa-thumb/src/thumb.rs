@@ -110,6 +110,8 @@ pub(crate) struct Core {
     /// happen between batches: a CPACR/FPCCR write ends the batch), and every instruction of
     /// the generic executor (MSR CONTROL, exception return, FP instructions it runs).
     pub(crate) fp_ok: bool,
+    /// The trap of the last generic execution that trapped (see `Core::execute_generic`).
+    pub(crate) trap: Option<Trap>,
 }
 
 /// Thumb/Thumb-2 execution for one core profile.
@@ -263,6 +265,7 @@ impl Core {
             ls_next: 1,
             ls_rt: 0xFF,
             fp_ok: false,
+            trap: None,
         }
     }
 

@@ -28,6 +28,9 @@ use sim_core::{Bus, Cpu, Fault, Retired, Trap};
 pub struct Done(pub u64);
 
 impl Done {
+    /// Not an instruction's result: the out-of-line generic executor's word for "trapped".
+    pub(crate) const TRAPPED: Done = Done(u64::MAX);
+
     /// Cycles.
     #[inline(always)]
     pub fn cycles(self) -> u32 {
@@ -209,7 +212,7 @@ fn offset_value(cpu: &Cpu, off: Offset) -> u32 {
 impl Core {
     /// [`Core::execute`] out of line: the generic executor is large and runs rarely in hot
     /// loops, so the run loop calls it rather than inlining it beside the fast forms.
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn execute_generic(
         &mut self,
         cpu: &mut Cpu,
@@ -219,7 +222,34 @@ impl Core {
         len: u32,
         in_it: bool,
     ) -> Result<Done, Trap> {
-        self.execute(cpu, bus, instr, pc, len, in_it)
+        // The out-of-line part returns a plain word (a trap is left in `self.trap`), which
+        // the run loop keeps in a register.
+        let d = self.execute_outlined(cpu, bus, instr, pc, len, in_it);
+        if d == Done::TRAPPED {
+            if let Some(t) = self.trap.take() {
+                return Err(t);
+            }
+        }
+        Ok(d)
+    }
+
+    #[inline(never)]
+    fn execute_outlined(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        instr: &Instr,
+        pc: u32,
+        len: u32,
+        in_it: bool,
+    ) -> Done {
+        match self.execute(cpu, bus, instr, pc, len, in_it) {
+            Ok(d) => d,
+            Err(t) => {
+                self.trap = Some(t);
+                Done::TRAPPED
+            }
+        }
     }
 
     /// Executes `instr` at address `pc` of length `len`; `in_it` says whether it is inside an
