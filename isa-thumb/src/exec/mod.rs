@@ -210,8 +210,10 @@ fn offset_value(cpu: &Cpu, off: Offset) -> u32 {
 }
 
 impl Core {
-    /// [`Core::execute`] out of line: the generic executor is large and runs rarely in hot
-    /// loops, so the run loop calls it rather than inlining it beside the fast forms.
+    /// [`Core::execute`] for the run loop: the generic executor is large and runs rarely in
+    /// hot loops, so it is called out of line rather than inlined beside the fast forms, and
+    /// it returns a plain [`Done`] word (its trap, if any, left in `self.trap` and marked by
+    /// [`Done::TRAPPED`]) that the loop keeps in a register.
     #[inline(always)]
     pub(crate) fn execute_generic(
         &mut self,
@@ -222,8 +224,6 @@ impl Core {
         len: u32,
         in_it: bool,
     ) -> Result<Done, Trap> {
-        // The out-of-line part returns a plain word (a trap is left in `self.trap`), which
-        // the run loop keeps in a register.
         let d = self.execute_outlined(cpu, bus, instr, pc, len, in_it);
         if d == Done::TRAPPED {
             if let Some(t) = self.trap.take() {
@@ -233,6 +233,7 @@ impl Core {
         Ok(d)
     }
 
+    /// The out-of-line part of [`Core::execute_generic`].
     #[inline(never)]
     fn execute_outlined(
         &mut self,
