@@ -1306,6 +1306,17 @@ impl Core {
                 }
             };
         }
+        // What an FP form's run says: done (its class and cycles), declined (nothing changed:
+        // the generic executor runs), or a bus fault after the same partial transfer.
+        macro_rules! fp_ran {
+            ($ran:expr, $class:expr, $cycles:expr) => {
+                match $ran {
+                    Ok(true) => retired($class, u32::from($cycles), Flow::Plain),
+                    Ok(false) => return self.execute_generic(cpu, bus, instr, pc, len, false),
+                    Err(fault) => return Err(trap(bus, fault)),
+                }
+            };
+        }
         let r = &mut cpu.r;
         let mut npc = next;
         let d = match *f {
@@ -1316,14 +1327,7 @@ impl Core {
                 cycles,
             } => {
                 fp_check!();
-                match crate::fp::lower::run(op, instr, cpu, bus) {
-                    Ok(true) => retired(class, u32::from(cycles), Flow::Plain),
-                    Ok(false) => return self.execute_generic(cpu, bus, instr, pc, len, false),
-                    Err(fault) => {
-                        bus.take_wait();
-                        return Err(fault.into());
-                    }
-                }
+                fp_ran!(crate::fp::lower::run(op, instr, cpu, bus), class, cycles)
             }
             Fast::AddImm { rd, rn, imm } => {
                 r[rd as usize] = r[rn as usize].wrapping_add(imm);
@@ -1988,14 +1992,8 @@ impl Core {
             }
             Fast::FpLdr { s, rn, off, cycles } => {
                 fp_check!();
-                match crate::fp::lower::ldr(cpu, bus, s, rn, off) {
-                    Ok(true) => retired(InstrClass::FpuLoadStore, u32::from(cycles), Flow::Plain),
-                    Ok(false) => return self.execute_generic(cpu, bus, instr, pc, len, false),
-                    Err(fault) => {
-                        bus.take_wait();
-                        return Err(fault.into());
-                    }
-                }
+                let ran = crate::fp::lower::ldr(cpu, bus, s, rn, off);
+                fp_ran!(ran, InstrClass::FpuLoadStore, cycles)
             }
         };
         cpu.r[15] = npc;

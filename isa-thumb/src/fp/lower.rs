@@ -44,8 +44,6 @@ pub(crate) enum FpFast {
     LdSt {
         /// Load (else store).
         load: bool,
-        /// 1 or 2.
-        words: u8,
         /// First S register.
         first: u8,
         /// Base register.
@@ -218,7 +216,6 @@ pub(crate) fn lower(op: &FpInstr, pc: u32, t: &Timing) -> Option<(FpFast, InstrC
             } else if dp {
                 FpFast::LdSt {
                     load,
-                    words,
                     first,
                     rn,
                     off,
@@ -394,7 +391,6 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
     match *f {
         FpFast::LdSt {
             load,
-            words,
             first,
             rn,
             off,
@@ -403,7 +399,7 @@ pub(crate) fn run(f: &FpFast, instr: &Instr, cpu: &mut Cpu, bus: &mut Bus) -> Re
             if addr & 3 != 0 {
                 return Ok(false); // the alignment UsageFault
             }
-            transfer(cpu, bus, load, addr, first, words)?;
+            transfer(cpu, bus, load, addr, first, 2)?;
             Ok(true)
         }
         FpFast::Ldr { s, rn, off } => ldr(cpu, bus, s, rn, off),
