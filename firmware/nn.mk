@@ -17,12 +17,13 @@
 NN_FW ?= .
 NN_OUT ?= $(OUT)
 NN_MODELS := kws vww ic ad micro_speech
-NN_BOARDS := mps2-an386 nano33ble nucleo-l4r5zi
+# The QEMU board, then the chip boards that firmware/boards/<board>.mk adds
+# (CHIP_BOARDS), each with its NN_CPU_<board>, BOARD_SRCS_<board> (start-up
+# clock configuration, UART) and BOARD_DEFS_<board>.
+NN_BOARDS := mps2-an386 $(CHIP_BOARDS)
 
 # Board -> CPU (selects CPUFLAGS_<cpu> and the stripped newlib of fw's Makefile).
 NN_CPU_mps2-an386 := cortex-m4
-NN_CPU_nano33ble := cortex-m4
-NN_CPU_nucleo-l4r5zi := cortex-m4
 NN_CPU_mps2-an385 := cortex-m3
 NN_CPU_pico := cortex-m0plus
 NN_DEFS_mps2-an386 := -DAPP_DUMP_OUTPUT=1
@@ -43,9 +44,10 @@ nn-all: $(NN_ELFS)
 # $(1) = model, $(2) = board
 define NN_ELF_RULE
 $(NN_OUT)/$(1)-$(2).elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/models/$(1)/model.c $(NN_FW)/models/$(1)/model.h \
-		$(NN_FW)/apps/$(1).c $(NN_FW)/nn.mk $(COMMON_DEPS) ld/$(2).ld $(BUILD)/lib/$(NN_CPU_$(2))/.stamp | $(OUT)
-	$$(CC) $$(CFLAGS) $$(CPUFLAGS_$(NN_CPU_$(2))) $(NN_CFLAGS) $(NN_DEFS_$(2)) -I$(NN_FW)/models/$(1) \
-		$(NN_KERNELS) $(NN_FW)/models/$(1)/model.c $(NN_FW)/apps/$(1).c $$(COMMON_SRCS) \
+		$(NN_FW)/apps/$(1).c $(NN_FW)/nn.mk $(COMMON_DEPS) ld/$(2).ld $(BUILD)/lib/$(NN_CPU_$(2))/.stamp \
+		$(BOARD_SRCS_$(2)) $(BOARD_DEPS_$(2)) | $(OUT)
+	$$(CC) $$(CFLAGS) $$(CPUFLAGS_$(NN_CPU_$(2))) $(NN_CFLAGS) $(NN_DEFS_$(2)) $(BOARD_DEFS_$(2)) -I$(NN_FW)/models/$(1) \
+		$(NN_KERNELS) $(NN_FW)/models/$(1)/model.c $(NN_FW)/apps/$(1).c $$(COMMON_SRCS) $(BOARD_SRCS_$(2)) \
 		-L$(BUILD)/lib/$(NN_CPU_$(2)) $$(LDFLAGS) -Tld/$(2).ld -lm -o $$@
 endef
 $(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS) mps2-an385 pico,$(eval $(call NN_ELF_RULE,$(m),$(b)))))

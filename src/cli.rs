@@ -149,6 +149,10 @@ pub struct RunOptions {
     /// Do not print the report on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// An access to a chip register no model handles is a BusFault (default: it reads its
+    /// reset value, keeps writes, and is named once in a warning and in the report).
+    #[arg(long)]
+    pub strict_mmio: bool,
 }
 
 /// `thimble run`.

@@ -32,6 +32,7 @@ pub fn board(args: &BoardArgs) -> Result<Board, Failure> {
             ));
         }
         board.clock_hz = hz;
+        board.clock_pinned = true;
     }
     Ok(board)
 }
@@ -58,7 +59,10 @@ pub fn machine(
         semihosting_root: root,
         cmdline: program.to_string(),
     };
-    peripherals::attach(&mut m, &popts);
+    m.bus.mmio.strict = opts.strict_mmio;
+    m.bus.mmio.echo = !opts.quiet;
+    peripherals::attach(&mut m, &popts)
+        .map_err(|e| Failure::new(exit::BAD_ELF, format!("{program}: {e}")))?;
     m.limits = Limits {
         max_instructions: opts.max_instructions,
         max_cycles: opts.max_cycles,

@@ -133,6 +133,13 @@ __attribute__((noreturn)) void Reset_Handler(void)
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
 
+#if defined(BOARD_INIT)
+    /* Board builds (firmware/boards/<board>/): clocks to full speed, the way the vendor
+     * SDKs' SystemInit/SystemClock_Config do, before any constructor runs. */
+    extern void board_init(void);
+    board_init();
+#endif
+
     for (void (**f)(void) = __preinit_array_start; f < __preinit_array_end; f++) {
         (*f)();
     }

@@ -1,6 +1,7 @@
-/* newlib retarget: stdio through ARM semihosting, or through the CMSDK
- * APB UART0 of the MPS2 boards when built with -DTHIMBLE_UART.  _exit always
- * leaves through semihosting so the exit status reaches the host. */
+/* newlib retarget: stdio through ARM semihosting, through the CMSDK APB UART0
+ * of the MPS2 boards when built with -DTHIMBLE_UART, or through the board's own
+ * UART (firmware/boards/<board>/, board_uart_write) when built with -DBOARD_UART.
+ * _exit always leaves through semihosting so the exit status reaches the host. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -40,7 +41,7 @@ static void uart_putc(char c)
 
 /* Semihosting handles for ":tt" (the host console), opened on first use. */
 static int32_t sh_stdin = -2;
-#ifndef THIMBLE_UART
+#if !defined(THIMBLE_UART) && !defined(BOARD_UART)
 static int32_t sh_stdout = -2, sh_stderr = -2;
 #endif
 
@@ -58,7 +59,11 @@ int _write(int fd, const char *buf, int len)
         errno = EBADF;
         return -1;
     }
-#ifdef THIMBLE_UART
+#if defined(BOARD_UART)
+    extern void board_uart_write(const char *buf, int len);
+    board_uart_write(buf, len);
+    return len;
+#elif defined(THIMBLE_UART)
     for (int i = 0; i < len; i++) {
         uart_putc(buf[i]);
     }

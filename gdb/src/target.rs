@@ -92,15 +92,14 @@ impl GdbTarget {
         let cycles = m.bus.now;
         let mut out = format!(
             "board {} ({}) at {} Hz\ninstructions {instr}\ncycles {cycles}\n",
-            m.board.name, m.board.core, m.board.clock_hz
+            m.board.name,
+            m.board.core,
+            m.clock_hz()
         );
         if instr > 0 {
             out.push_str(&format!("cpi {:.3}\n", cycles as f64 / instr as f64));
         }
-        out.push_str(&format!(
-            "seconds {:.9}\n",
-            cycles as f64 / m.board.clock_hz as f64
-        ));
+        out.push_str(&format!("seconds {:.9}\n", m.elapsed_seconds()));
         let sp0 = m.bus.peek(m.board.reset_vtor(), 4).unwrap_or(0);
         if m.stats.msp_low <= sp0 {
             out.push_str(&format!("stack_peak {} bytes\n", sp0 - m.stats.msp_low));
@@ -318,8 +317,8 @@ impl MonitorCmd for GdbTarget {
                     "{} cycles, {} instructions ({:.6} s at {} Hz)",
                     m.bus.now,
                     m.stats.instructions,
-                    m.bus.now as f64 / m.board.clock_hz as f64,
-                    m.board.clock_hz
+                    m.elapsed_seconds(),
+                    m.clock_hz()
                 );
             }
             "report" => {

@@ -20,7 +20,7 @@ fn machine(elf: &Path) -> Machine {
         semihosting_root: None,
         cmdline: elf.display().to_string(),
     };
-    peripherals::attach(&mut m, &opts);
+    peripherals::attach(&mut m, &opts).expect("the board's chip attaches");
     m.reset().unwrap();
     m
 }

@@ -10,7 +10,7 @@
 //! zero. ARMv6-M's DWT has no cycle counter (NOCYCCNT is set, CYCCNT reads as zero).
 
 use sim_core::board::{Arch, Board};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Width};
+use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
 use sim_core::exception::ExceptionState;
 
 /// Base address of the DWT.
@@ -125,7 +125,8 @@ impl Device for Dwt {
         Ok(())
     }
 
-    fn peek(&self, offset: u32, width: Width, now: u64, exc: &ExceptionState) -> Option<u32> {
+    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32> {
+        let (now, exc) = (at.now, at.exc);
         Some(sub_word(
             self.read_word(offset & !3, now, exc),
             offset,
@@ -133,7 +134,7 @@ impl Device for Dwt {
         ))
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, _: &mut DeviceCtx) {
         self.ctrl = 0;
         self.cyc_base = 0;
         self.since = 0;

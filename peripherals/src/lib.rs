@@ -1,9 +1,13 @@
 //! Devices of the modelled boards: the Cortex-M system control space (NVIC, SCB, SysTick, DWT,
 //! FPU control), the CMSDK UART of the MPS2 boards, and ARM semihosting with a host sandbox.
 
+pub mod chips;
 pub mod dwt;
+pub mod nrf52;
+pub mod rp2040;
 pub mod scs;
 pub mod semihosting;
+pub mod stm32;
 pub mod uart;
 
 use sim_core::board::RegionKind;
@@ -53,10 +57,11 @@ pub fn heap_info(machine: &Machine) -> semihosting::HeapInfo {
     }
 }
 
-/// Adds the SCS (0xE000_E000), the DWT (0xE000_1000), the board's devices (`cmsdk-uart`) and
-/// semihosting to `machine`. Device kinds this crate does not know are left unmapped (their
-/// accesses are counted as unmodelled).
-pub fn attach(machine: &mut Machine, opts: &PeripheralOptions) {
+/// Adds the SCS (0xE000_E000), the DWT (0xE000_1000), the board's chip (its register map and
+/// peripheral models, see [`chips`]), the board's devices (`cmsdk-uart`) and semihosting to
+/// `machine`. Errors name a chip the board file names but thimble does not know, or what the
+/// chip's set-up refuses (e.g. an RP2040 image without a valid boot2).
+pub fn attach(machine: &mut Machine, opts: &PeripheralOptions) -> Result<(), String> {
     let board = machine.board.clone();
     machine.bus.add_device(
         scs::SCS_BASE,
@@ -68,6 +73,7 @@ pub fn attach(machine: &mut Machine, opts: &PeripheralOptions) {
         dwt::DWT_SIZE,
         Box::new(dwt::Dwt::new(&board)),
     );
+    chips::attach(machine, opts)?;
     for d in &board.devices {
         if d.kind == "cmsdk-uart" {
             machine.bus.add_device(
@@ -82,8 +88,8 @@ pub fn attach(machine: &mut Machine, opts: &PeripheralOptions) {
         opts.semihosting_root.as_deref(),
         &opts.cmdline,
         heap,
-        board.clock_hz,
     )));
+    Ok(())
 }
 
 #[cfg(test)]

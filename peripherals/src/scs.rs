@@ -8,7 +8,8 @@
 //! CPUID feature registers ID_PFR/ID_MMFR/ID_ISAR (read as zero).
 
 use sim_core::board::{Arch, Board, CoreProfile, FpuKind};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Width};
+use sim_core::clock::Clock;
+use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
 use sim_core::exception::{num, ExceptionState};
 
 /// Base address of the SCS.
@@ -719,16 +720,21 @@ impl Device for Scs {
         Ok(())
     }
 
-    fn peek(&self, offset: u32, width: Width, now: u64, exc: &ExceptionState) -> Option<u32> {
+    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32> {
+        let (now, exc) = (at.now, at.exc);
         let (def, index) = lookup(offset & !3)?;
         let v = self.read_reg(def, index, now, exc);
         let (shift, mask) = lane(offset, width);
         Some((v >> shift) & mask)
     }
 
-    fn next_event(&self) -> Option<u64> {
+    fn next_event(&self, clock: &Clock) -> Option<u64> {
+        // SysTick counts core cycles: its next zero is a cycle, turned into time at the
+        // current core clock.
         if self.systick.tickint {
-            self.systick.next_zero_after(self.systick.seen)
+            self.systick
+                .next_zero_after(self.systick.seen)
+                .map(|c| clock.segment().ps_at(c))
         } else {
             None
         }
@@ -738,7 +744,7 @@ impl Device for Scs {
         self.systick.catch_up(ctx.now, ctx.exc);
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, _: &mut DeviceCtx) {
         self.systick = SysTick::default();
         self.actlr = 0;
         self.dfsr = 0;

@@ -129,7 +129,6 @@ pub struct Semihosting {
     root: Option<PathBuf>,
     cmdline: String,
     heap: HeapInfo,
-    clock_hz: u64,
     handles: BTreeMap<u32, Handle>,
     next_handle: u32,
     errno: u32,
@@ -139,14 +138,13 @@ const FAIL: u32 = u32::MAX;
 
 impl Semihosting {
     /// Semihosting with the given sandbox root (`None`: no host file is ever opened), command
-    /// line, heap placement and board clock. A root that cannot be resolved to a directory
+    /// line and heap placement (time comes from the bus's clock). A root that cannot be resolved to a directory
     /// leaves the sandbox closed (see [`check_root`] for a clear error up front).
-    pub fn new(root: Option<&Path>, cmdline: &str, heap: HeapInfo, clock_hz: u64) -> Semihosting {
+    pub fn new(root: Option<&Path>, cmdline: &str, heap: HeapInfo) -> Semihosting {
         Semihosting {
             root: root.and_then(|r| check_root(r).ok()),
             cmdline: cmdline.to_string(),
             heap,
-            clock_hz: clock_hz.max(1),
             handles: BTreeMap::new(),
             next_handle: 1,
             errno: 0,
@@ -543,11 +541,12 @@ impl Semihost for Semihosting {
             op::SYS_REMOVE => self.remove(bus, param),
             op::SYS_RENAME => self.rename(bus, param),
             op::SYS_CLOCK => {
-                let cs = u128::from(bus.now) * 100 / u128::from(self.clock_hz);
-                HostAction::Return(cs.min(i32::MAX as u128) as u32)
+                // Centiseconds of simulated time (integrated over clock changes).
+                let cs = bus.clock.ps_at(bus.now) / (sim_core::clock::PS_PER_S / 100);
+                HostAction::Return(cs.min(i32::MAX as u64) as u32)
             }
             op::SYS_TIME => {
-                let s = bus.now / self.clock_hz;
+                let s = bus.clock.ps_at(bus.now) / sim_core::clock::PS_PER_S;
                 HostAction::Return(FIXED_EPOCH.wrapping_add(s as u32))
             }
             op::SYS_ELAPSED => {
@@ -562,7 +561,8 @@ impl Semihost for Semihosting {
                     self.fail(errno::EINVAL)
                 }
             }
-            op::SYS_TICKFREQ => HostAction::Return(self.clock_hz.min(u64::from(u32::MAX)) as u32),
+            // SYS_ELAPSED counts core cycles: their frequency is the core clock now.
+            op::SYS_TICKFREQ => HostAction::Return(bus.clock.hz().min(u64::from(u32::MAX)) as u32),
             op::SYS_ERRNO => HostAction::Return(self.errno),
             op::SYS_GET_CMDLINE => self.cmdline(bus, param),
             op::SYS_HEAPINFO => self.heapinfo(bus, param),
@@ -614,7 +614,7 @@ mod tests {
     fn guest(root: Option<&Path>) -> Guest {
         Guest {
             bus: bus("mps2-an386"),
-            sh: Semihosting::new(root, "prog.elf --fast", heap(), 25_000_000),
+            sh: Semihosting::new(root, "prog.elf --fast", heap()),
             cpu: Cpu::default(),
         }
     }

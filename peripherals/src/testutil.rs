@@ -13,6 +13,7 @@ pub fn bus(board: &str) -> Bus {
         ExceptionState::new(&b),
         Console::new(false),
     );
+    bus.clock = sim_core::clock::Clock::new(b.clock_hz, sim_core::clock::ClockSource::Board);
     bus.add_device(
         crate::scs::SCS_BASE,
         crate::scs::SCS_SIZE,

@@ -6,8 +6,8 @@
 //! interrupt, which on QEMU's MPS2 boards is the board's UART IRQ + 1 (the RX IRQ is the
 //! board's number). INTSTATUS bits clear by writing one.
 
-use sim_core::device::{Device, DeviceCtx, DeviceError, Width};
-use sim_core::exception::{num, ExceptionState};
+use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::exception::num;
 
 use crate::dwt::sub_word;
 
@@ -99,11 +99,11 @@ impl Device for CmsdkUart {
         Ok(())
     }
 
-    fn peek(&self, offset: u32, width: Width, _: u64, _: &ExceptionState) -> Option<u32> {
+    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
         Some(sub_word(self.read_word(offset & !3), offset, width))
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, _: &mut DeviceCtx) {
         self.ctrl = 0;
         self.intstatus = 0;
         self.bauddiv = 0;

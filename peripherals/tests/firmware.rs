@@ -32,7 +32,7 @@ fn run(
         semihosting_root: root.map(Path::to_path_buf),
         cmdline: elf.to_string(),
     };
-    attach(&mut m, &opts);
+    attach(&mut m, &opts).expect("the board's chip attaches");
     m.limits.max_instructions = Some(50_000_000);
     m.reset().unwrap();
     let stop = m.run();

@@ -101,7 +101,7 @@ fn thimble_exit(elf: &Path) -> StopReason {
     let image = Image::from_file(elf).unwrap();
     let isa = Box::new(isa_thumb::Thumb::new(board.core, board.fpu()));
     let mut m = Machine::new(board, image, isa, Console::new(false)).unwrap();
-    attach(&mut m, &PeripheralOptions::default());
+    attach(&mut m, &PeripheralOptions::default()).expect("the board's chip attaches");
     m.limits.max_instructions = Some(1000);
     m.reset().unwrap();
     m.run()

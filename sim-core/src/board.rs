@@ -188,8 +188,19 @@ pub struct Board {
     /// FPU, when it differs from the core's default.
     #[serde(default)]
     pub fpu: Option<FpuKind>,
-    /// Core clock in Hz.
+    /// Core clock in Hz at reset: what the core runs at until the firmware configures the
+    /// chip's clock controller (on boards without a chip model, the fixed clock).
     pub clock_hz: u64,
+    /// The fastest core clock the chip supports (documentation, `thimble boards`).
+    #[serde(default)]
+    pub max_clock_hz: Option<u64>,
+    /// The chip whose register map and peripheral models the board carries ("nrf52840");
+    /// `None`: only the Cortex-M system peripherals and the board's `[[device]]`s.
+    #[serde(default)]
+    pub chip: Option<String>,
+    /// `--clock` fixed the core clock: the firmware's clock configuration is ignored.
+    #[serde(skip)]
+    pub clock_pinned: bool,
     /// Number of NVIC priority bits implemented (2 on M0+, 3 on nRF52, 4 on STM32).
     #[serde(default = "default_priority_bits")]
     pub priority_bits: u8,

@@ -1,17 +1,39 @@
 //! The bus: routes every guest access to a backed region, a device, or a fault; owns the clock
-//! (`now`, `next_event`) so that time advances in one place; counts accesses to unmodelled
-//! device addresses for the report.
+//! (`now`, `next_event`, the core clock's rate over time) so that time advances in one place;
+//! logs accesses to unmodelled device registers for the report, and notices firmware polling
+//! a register that never changes.
 
+use crate::chip::Mmio;
+use crate::clock::{Clock, ClockSource};
 use crate::console::Console;
-use crate::device::{Device, DeviceCtx, Width};
+use crate::device::{Device, DeviceCtx, Peek, Width};
 use crate::exception::ExceptionState;
 use crate::memory::MemoryMap;
-use std::collections::BTreeMap;
+use std::ops::Range;
 
-/// Peripheral space (vendor peripherals): unmodelled addresses read 0 and ignore writes.
-pub const PERIPHERAL_SPACE: std::ops::Range<u32> = 0x4000_0000..0x6000_0000;
-/// Private peripheral bus (SCS and debug components).
-pub const PPB: std::ops::Range<u32> = 0xE000_0000..0xE010_0000;
+/// Peripheral space (vendor peripherals). On boards without a chip description (QEMU's MPS2),
+/// unmodelled addresses here read 0 and ignore writes, as in QEMU; on boards with one, an
+/// address outside every described peripheral faults as on silicon.
+pub const PERIPHERAL_SPACE: Range<u32> = 0x4000_0000..0x6000_0000;
+/// Private peripheral bus (SCS and debug components): unmodelled components read as zero.
+pub const PPB: Range<u32> = 0xE000_0000..0xE010_0000;
+
+/// The context a device sees during an access or event: split borrows of the bus's fields
+/// (the device itself is borrowed from `devices` at the same time).
+macro_rules! device_ctx {
+    ($bus:ident, $now:expr, $base:expr) => {
+        DeviceCtx {
+            now: $now,
+            base: $base,
+            clock: &mut $bus.clock,
+            exc: &mut $bus.exc,
+            console: &mut $bus.console,
+            map: &mut $bus.map,
+            code_epoch: &mut $bus.code_epoch,
+            mmio: &mut $bus.mmio,
+        }
+    };
+}
 
 /// A failed bus access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -36,13 +58,16 @@ impl BusError {
     }
 }
 
-/// Reads and writes seen at one unmodelled device address.
+/// Firmware reading the same device address and getting the same value, again and again:
+/// what a spin on a ready bit that no model sets looks like.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AccessCount {
-    /// Reads.
-    pub reads: u64,
-    /// Writes.
-    pub writes: u64,
+pub struct Poll {
+    /// Address read.
+    pub addr: u32,
+    /// The value it kept returning.
+    pub value: u32,
+    /// Consecutive device reads of `addr` that returned `value`.
+    pub count: u64,
 }
 
 /// A device placed at an address range.
@@ -65,8 +90,10 @@ pub struct Bus {
     pub exc: ExceptionState,
     /// Guest output.
     pub console: Console,
-    /// Cycles since reset: the one clock of the machine.
+    /// Cycles since reset: the one counter of the run loop (turned into time by `clock`).
     pub now: u64,
+    /// The core clock's rate over time and the chip's named clocks.
+    pub clock: Clock,
     /// Cycle of the earliest device event (`u64::MAX` when none), or 0 when the machine must
     /// look before the next instruction: whatever sets `exc.dirty` while instructions run
     /// (device accesses here, the executor's system instructions) also sets this to 0 (see
@@ -75,8 +102,15 @@ pub struct Bus {
     pub next_event: u64,
     /// Wait states of accesses since the executor last took them.
     pub wait: u32,
-    /// Accesses to unmodelled device addresses, by address.
-    pub unmodelled: BTreeMap<u32, AccessCount>,
+    /// Accesses to unmodelled device registers and read-as-zero windows, by address.
+    pub mmio: Mmio,
+    /// Address windows where nothing is mapped but reads return 0 and writes are ignored
+    /// (logged as unmodelled): see [`PERIPHERAL_SPACE`] and [`PPB`].
+    pub raz: Vec<Range<u32>>,
+    /// The current run of identical device reads (see [`Poll`]).
+    pub poll: Poll,
+    /// The chip's register map, when the board has one (names registers in messages).
+    pub chip: Option<&'static crate::chip::ChipDesc>,
     /// Bumped when code memory is written outside normal execution (debugger, `--load`).
     pub code_epoch: u64,
     /// An address in the flash granule instruction fetch is in (see [`Bus::fetch_moved`]).
@@ -87,16 +121,21 @@ pub struct Bus {
 }
 
 impl Bus {
-    /// A bus over `map` with no devices.
+    /// A bus over `map` with no devices, a clock at `hz` and the read-as-zero windows of a
+    /// board without a chip description.
     pub fn new(map: MemoryMap, exc: ExceptionState, console: Console) -> Bus {
         Bus {
             devices: Vec::new(),
             exc,
             console,
             now: 0,
+            clock: Clock::new(1, ClockSource::Board),
             next_event: u64::MAX,
             wait: 0,
-            unmodelled: BTreeMap::new(),
+            mmio: Mmio::default(),
+            raz: vec![PERIPHERAL_SPACE, PPB],
+            poll: Poll::default(),
+            chip: None,
             code_epoch: 0,
             fetch_at: 0,
             fetch_mask: map.accel.as_ref().map_or(0, |a| a.granule_mask()),
@@ -134,20 +173,31 @@ impl Bus {
         }
     }
 
-    /// Maps a device at `base`.
+    /// Maps a device at `base` (devices are kept sorted by base address).
     pub fn add_device(&mut self, base: u32, size: u32, dev: Box<dyn Device>) {
-        self.devices.push(Mapped { base, size, dev });
+        let i = self.devices.partition_point(|m| m.base <= base);
+        self.devices.insert(i, Mapped { base, size, dev });
         self.reschedule();
     }
 
-    /// Recomputes `next_event` from the devices.
+    /// The device mapped at exactly `base`, for composition and tests.
+    pub fn device_mut(&mut self, base: u32) -> Option<&mut Box<dyn Device>> {
+        self.devices
+            .iter_mut()
+            .find(|m| m.base == base)
+            .map(|m| &mut m.dev)
+    }
+
+    /// Recomputes `next_event` (in cycles at the current core clock) from the devices' next
+    /// events (in time).
     pub fn reschedule(&mut self) {
+        let seg = self.clock.segment();
         self.next_event = self
             .devices
             .iter()
-            .filter_map(|m| m.dev.next_event())
+            .filter_map(|m| m.dev.next_event(&self.clock))
             .min()
-            .unwrap_or(u64::MAX);
+            .map_or(u64::MAX, |ps| seg.cycle_at(ps));
     }
 
     /// Makes the run loop return to the machine after the current instruction when
@@ -163,15 +213,26 @@ impl Bus {
     pub fn service_events(&mut self) {
         let now = self.now;
         for m in &mut self.devices {
-            if m.dev.next_event().is_some_and(|t| t <= now) {
-                let mut ctx = DeviceCtx {
-                    now,
-                    exc: &mut self.exc,
-                    console: &mut self.console,
-                };
+            let seg = self.clock.segment();
+            if m.dev
+                .next_event(&self.clock)
+                .is_some_and(|t| seg.cycle_at(t) <= now)
+            {
+                let mut ctx = device_ctx!(self, now, m.base);
                 m.dev.on_event(&mut ctx);
             }
         }
+        self.reschedule();
+    }
+
+    /// System reset of every device (core and memory are the machine's).
+    pub fn reset_devices(&mut self) {
+        self.clock.reset(self.now);
+        for m in &mut self.devices {
+            let mut ctx = device_ctx!(self, self.now, m.base);
+            m.dev.reset(&mut ctx);
+        }
+        self.code_epoch += 1;
         self.reschedule();
     }
 
@@ -260,55 +321,76 @@ impl Bus {
     }
 
     fn device_at(&self, addr: u32) -> Option<usize> {
-        self.devices
-            .iter()
-            .position(|m| addr.wrapping_sub(m.base) < m.size)
+        let i = self.devices.partition_point(|m| m.base <= addr);
+        let i = i.checked_sub(1)?;
+        (addr - self.devices[i].base < self.devices[i].size).then_some(i)
+    }
+
+    fn in_raz(&self, addr: u32) -> bool {
+        self.raz.iter().any(|r| r.contains(&addr))
+    }
+
+    /// A device access: runs `f` on the device at index `i` with its context, then
+    /// reschedules (the access may have started or stopped a timer, or changed the clock).
+    fn with_device<R>(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut dyn Device, u32, &mut DeviceCtx) -> R,
+    ) -> R {
+        let hz = self.clock.hz();
+        let m = &mut self.devices[i];
+        let mut ctx = device_ctx!(self, self.now, m.base);
+        let r = f(m.dev.as_mut(), m.base, &mut ctx);
+        self.reschedule();
+        self.attention();
+        if self.clock.hz() != hz {
+            // Every pending event now falls on another cycle, and the statistics keep the
+            // clock's current rate: the machine must look before the next instruction.
+            self.next_event = 0;
+        }
+        r
     }
 
     #[cold]
     fn read_slow(&mut self, addr: u32, width: Width) -> Result<u32, BusError> {
-        if let Some(i) = self.device_at(addr) {
-            let m = &mut self.devices[i];
-            let mut ctx = DeviceCtx {
-                now: self.now,
-                exc: &mut self.exc,
-                console: &mut self.console,
-            };
-            let r = m
-                .dev
-                .read(addr - m.base, width, &mut ctx)
-                .map_err(|_| BusError::Device(addr));
-            self.reschedule();
-            self.attention();
-            return r;
+        let r = if let Some(i) = self.device_at(addr) {
+            self.with_device(i, |d, base, ctx| d.read(addr - base, width, ctx))
+                .map_err(|_| BusError::Device(addr))
+        } else if self.in_raz(addr) {
+            self.mmio
+                .unmodelled(addr, "-", "read-as-zero", false)
+                .map(|()| 0)
+                .map_err(|_| BusError::Device(addr))
+        } else {
+            return Err(BusError::Unmapped(addr));
+        };
+        if let Ok(v) = r {
+            let p = &mut self.poll;
+            if p.addr == addr && p.value == v && p.count > 0 {
+                p.count += 1;
+            } else {
+                *p = Poll {
+                    addr,
+                    value: v,
+                    count: 1,
+                };
+            }
         }
-        if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {
-            self.unmodelled.entry(addr).or_default().reads += 1;
-            return Ok(0);
-        }
-        Err(BusError::Unmapped(addr))
+        r
     }
 
     #[cold]
     fn write_slow(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
         if let Some(i) = self.device_at(addr) {
-            let m = &mut self.devices[i];
-            let mut ctx = DeviceCtx {
-                now: self.now,
-                exc: &mut self.exc,
-                console: &mut self.console,
-            };
-            let r = m
-                .dev
-                .write(addr - m.base, width, v, &mut ctx)
+            return self
+                .with_device(i, |d, base, ctx| d.write(addr - base, width, v, ctx))
                 .map_err(|_| BusError::Device(addr));
-            self.reschedule();
-            self.attention();
-            return r;
         }
-        if PERIPHERAL_SPACE.contains(&addr) || PPB.contains(&addr) {
-            self.unmodelled.entry(addr).or_default().writes += 1;
-            return Ok(());
+        if self.in_raz(addr) {
+            return self
+                .mmio
+                .unmodelled(addr, "-", "read-as-zero", true)
+                .map_err(|_| BusError::Device(addr));
         }
         Err(BusError::Unmapped(addr))
     }
@@ -323,7 +405,12 @@ impl Bus {
         }
         let i = self.device_at(addr)?;
         let m = &self.devices[i];
-        m.dev.peek(addr - m.base, width, self.now, &self.exc)
+        let at = Peek {
+            now: self.now,
+            clock: &self.clock,
+            exc: &self.exc,
+        };
+        m.dev.peek(addr - m.base, width, &at)
     }
 
     /// Bytes of backed memory without side effects; `None` if any byte is not backed.
@@ -400,16 +487,33 @@ mod tests {
     }
 
     #[test]
-    fn unmodelled_peripherals_are_counted() {
+    fn read_as_zero_windows_are_counted_and_strict_mode_faults() {
         let mut b = bus();
         assert_eq!(b.read32(0x4000_0100).unwrap(), 0);
         b.write32(0x4000_0100, 7).unwrap();
+        let e = &b.mmio.entries[&0x4000_0100];
+        assert_eq!((e.reads, e.writes), (1, 1));
+        b.mmio.strict = true;
+        assert_eq!(b.read32(0x4000_0104), Err(BusError::Device(0x4000_0104)));
+        b.raz.clear();
+        assert_eq!(b.read32(0x4000_0108), Err(BusError::Unmapped(0x4000_0108)));
+    }
+
+    #[test]
+    fn repeated_identical_device_reads_are_a_poll() {
+        let mut b = bus();
+        for _ in 0..5 {
+            b.read32(0x4000_0200).unwrap();
+        }
         assert_eq!(
-            b.unmodelled.get(&0x4000_0100),
-            Some(&AccessCount {
-                reads: 1,
-                writes: 1
-            })
+            b.poll,
+            Poll {
+                addr: 0x4000_0200,
+                value: 0,
+                count: 5
+            }
         );
+        b.read32(0x4000_0204).unwrap();
+        assert_eq!(b.poll.count, 1);
     }
 }

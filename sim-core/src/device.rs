@@ -1,20 +1,65 @@
-//! The device contract: memory-mapped registers that own their state, see the clock and the
-//! exception state through a [`DeviceCtx`], and schedule their own events.
+//! The device contract: memory-mapped registers that own their state, see the clock, memory
+//! and exception state through a [`DeviceCtx`], and schedule their own events in simulated
+//! time (picoseconds, see [`crate::clock`]).
 
+use crate::chip::Mmio;
+use crate::clock::Clock;
 use crate::console::Console;
 use crate::exception::ExceptionState;
+use crate::memory::MemoryMap;
 
 /// Access width in bytes (1, 2 or 4).
 pub type Width = u8;
 
-/// What a device sees of the machine during an access or an event.
+/// What a device sees of the machine during an access, an event or a reset.
 pub struct DeviceCtx<'a> {
-    /// Cycles since reset.
+    /// Core cycles since reset.
     pub now: u64,
+    /// The device's base address (as mapped).
+    pub base: u32,
+    /// The core clock and the chip's named clocks; a clock controller changes them here.
+    pub clock: &'a mut Clock,
     /// NVIC/SCB state: devices pend interrupts here.
     pub exc: &'a mut ExceptionState,
     /// Guest output.
     pub console: &'a mut Console,
+    /// Memory: DMA reads and writes RAM here; a flash controller sets the flash region's wait
+    /// states and its accelerator's switches here (then bumps `code_epoch`).
+    pub map: &'a mut MemoryMap,
+    /// Bump when flash contents or flash timing change (drops decoded instructions).
+    pub code_epoch: &'a mut u64,
+    /// The log of unmodelled register accesses.
+    pub mmio: &'a mut Mmio,
+}
+
+impl DeviceCtx<'_> {
+    /// Simulated time now, in picoseconds since reset.
+    pub fn now_ps(&self) -> u64 {
+        self.clock.segment().ps_at(self.now)
+    }
+
+    /// The frequency of a named clock of the chip, falling back to the core clock when the
+    /// clock controller has not published it.
+    pub fn clock_hz(&self, name: &str) -> u64 {
+        self.clock.domain(name).unwrap_or_else(|| self.clock.hz())
+    }
+}
+
+/// What a side-effect-free read sees (TUI, gdb).
+pub struct Peek<'a> {
+    /// Core cycles since reset.
+    pub now: u64,
+    /// The clock.
+    pub clock: &'a Clock,
+    /// NVIC/SCB state.
+    pub exc: &'a ExceptionState,
+}
+
+impl Peek<'_> {
+    /// Simulated time now, in picoseconds since reset.
+    pub fn now_ps(&self) -> u64 {
+        self.clock.segment().ps_at(self.now)
+    }
 }
 
 /// A device register access the device refuses: the bus turns it into a precise BusFault.
@@ -40,16 +85,18 @@ pub trait Device {
 
     /// Reads without side effects (TUI, gdb); `None` where a read would have side effects
     /// that cannot be avoided or the register does not exist.
-    fn peek(&self, offset: u32, width: Width, now: u64, exc: &ExceptionState) -> Option<u32>;
+    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32>;
 
-    /// The cycle of this device's next event (a timer reaching zero), if any.
-    fn next_event(&self) -> Option<u64> {
+    /// The time of this device's next event in picoseconds since reset (a timer reaching
+    /// zero, a byte finishing transmission), if any. A device counting core cycles turns its
+    /// cycle into time with `clock.segment().ps_at(cycle)`.
+    fn next_event(&self, _clock: &Clock) -> Option<u64> {
         None
     }
 
     /// Called when time reaches [`Device::next_event`].
     fn on_event(&mut self, _ctx: &mut DeviceCtx) {}
 
-    /// Back to the reset state.
-    fn reset(&mut self) {}
+    /// Back to the reset state (system reset).
+    fn reset(&mut self, _ctx: &mut DeviceCtx) {}
 }

@@ -8,6 +8,8 @@
 
 pub mod board;
 pub mod bus;
+pub mod chip;
+pub mod clock;
 pub mod console;
 pub mod cpu;
 pub mod debug;

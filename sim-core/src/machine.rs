@@ -4,6 +4,7 @@
 
 use crate::board::Board;
 use crate::bus::Bus;
+use crate::clock::{Clock, ClockSource, PS_PER_S};
 use crate::console::Console;
 use crate::cpu::Cpu;
 use crate::exception::{exception_name, ExceptionState, FaultOutcome};
@@ -140,7 +141,17 @@ impl Machine {
         let mut map = MemoryMap::new(&board);
         map.load(&image, &board.name)?;
         let exc = ExceptionState::new(&board);
-        let bus = Bus::new(map, exc, console);
+        let mut bus = Bus::new(map, exc, console);
+        let source = if board.clock_pinned {
+            ClockSource::Override
+        } else {
+            ClockSource::Board
+        };
+        bus.clock = Clock::new(board.clock_hz, source);
+        if board.chip.is_some() {
+            // A chip describes its peripherals: outside them, accesses fault as on silicon.
+            bus.raz = vec![crate::bus::PPB];
+        }
         Ok(Machine {
             board,
             image,
@@ -201,10 +212,7 @@ impl Machine {
     /// devices back to reset; memory, time and statistics go on.
     fn system_reset(&mut self) {
         self.bus.exc.reset();
-        for m in &mut self.bus.devices {
-            m.dev.reset();
-        }
-        self.bus.reschedule();
+        self.bus.reset_devices();
         self.cpu = Cpu::default();
         let _ = self.reset();
     }
@@ -230,6 +238,16 @@ impl Machine {
         } else {
             u64::from(self.stats.psp_high - self.stats.psp_low)
         }
+    }
+
+    /// Simulated time since reset in seconds, integrated over every change of the core clock.
+    pub fn elapsed_seconds(&self) -> f64 {
+        self.bus.clock.ps_at(self.bus.now) as f64 / PS_PER_S as f64
+    }
+
+    /// The core clock now, in Hz.
+    pub fn clock_hz(&self) -> u64 {
+        self.bus.clock.hz()
     }
 
     /// Why the machine stopped, if it has.
@@ -297,6 +315,7 @@ impl Machine {
             }
             let entered_main = self.stats.main_entered;
             self.stats.sync_stack(&self.cpu);
+            self.stats.clock = self.bus.clock.segment();
             let exit = if self.untracked {
                 self.isa
                     .run_untracked(&mut self.cpu, &mut self.bus, &mut self.stats, budget)
@@ -415,6 +434,17 @@ impl Machine {
         }
     }
 
+    /// Time passes asleep until cycle `target`.
+    fn sleep_until(&mut self, target: u64) {
+        let now = self.bus.now;
+        if target > now {
+            let seg = self.bus.clock.segment();
+            self.stats.sleep_cycles += target - now;
+            self.stats.sleep_ps += seg.ps_at(target) - seg.ps_at(now);
+            self.bus.now = target;
+        }
+    }
+
     fn sleep(&mut self, flow: Flow) {
         if flow == Flow::WaitForEvent && std::mem::take(&mut self.cpu.event) {
             return;
@@ -428,17 +458,14 @@ impl Machine {
                 self.stop(StopReason::Deadlock { pc });
                 return;
             }
-            let mut target = self.bus.next_event;
+            let target = self.bus.next_event;
             if let Some(max) = self.limits.max_cycles {
                 if max <= target {
-                    self.stats.sleep_cycles += max.saturating_sub(self.bus.now);
-                    self.bus.now = self.bus.now.max(max);
+                    self.sleep_until(max);
                     return;
                 }
-                target = target.min(max);
             }
-            self.stats.sleep_cycles += target.saturating_sub(self.bus.now);
-            self.bus.now = self.bus.now.max(target);
+            self.sleep_until(target);
             self.bus.service_events();
             if flow == Flow::WaitForEvent && self.bus.exc.dirty {
                 return;

@@ -227,6 +227,10 @@ pub struct Activity {
     pub cycles: u64,
     /// Cycles asleep in WFI/WFE.
     pub sleep_cycles: u64,
+    /// Time, sleep included, in picoseconds (at the core clock of each moment).
+    pub ps: u64,
+    /// Time asleep, in picoseconds.
+    pub sleep_ps: u64,
     /// Data reads of flash, when the bus counts them (0 otherwise).
     pub flash_data_reads: u64,
 }
@@ -239,6 +243,8 @@ impl Activity {
             cycles_by_class: std::array::from_fn(|i| stats.cycles_by_class[i]),
             cycles: now,
             sleep_cycles: stats.sleep_cycles,
+            ps: stats.clock.ps_at(now),
+            sleep_ps: stats.sleep_ps,
             flash_data_reads: 0,
         }
     }
@@ -274,6 +280,8 @@ impl Activity {
         let mut d = Activity {
             cycles: self.cycles.saturating_sub(earlier.cycles),
             sleep_cycles: self.sleep_cycles.saturating_sub(earlier.sleep_cycles),
+            ps: self.ps.saturating_sub(earlier.ps),
+            sleep_ps: self.sleep_ps.saturating_sub(earlier.sleep_ps),
             flash_data_reads: self
                 .flash_data_reads
                 .saturating_sub(earlier.flash_data_reads),
@@ -291,6 +299,8 @@ impl Activity {
     pub fn add(&mut self, other: &Activity) {
         self.cycles += other.cycles;
         self.sleep_cycles += other.sleep_cycles;
+        self.ps += other.ps;
+        self.sleep_ps += other.sleep_ps;
         self.flash_data_reads += other.flash_data_reads;
         for i in 0..InstrClass::COUNT {
             self.by_class[i] += other.by_class[i];
@@ -301,6 +311,21 @@ impl Activity {
     /// Instructions executed.
     pub fn instructions(&self) -> u64 {
         self.by_class.iter().sum()
+    }
+
+    /// Seconds, sleep included.
+    pub fn seconds(&self) -> f64 {
+        self.ps as f64 / crate::clock::PS_PER_S as f64
+    }
+
+    /// Seconds not asleep.
+    pub fn active_seconds(&self) -> f64 {
+        self.ps.saturating_sub(self.sleep_ps) as f64 / crate::clock::PS_PER_S as f64
+    }
+
+    /// Seconds asleep.
+    pub fn sleep_seconds(&self) -> f64 {
+        self.sleep_ps as f64 / crate::clock::PS_PER_S as f64
     }
 
     /// Cycles not asleep.
@@ -361,8 +386,6 @@ pub struct EnergyModel {
     pub static_w: f64,
     /// Sleep power in W.
     pub sleep_w: f64,
-    /// Clock in Hz.
-    pub clock_hz: f64,
 }
 
 impl EnergyModel {
@@ -388,7 +411,6 @@ impl EnergyModel {
             access: a,
             static_w: p.static_ua * 1e-6 * p.supply_v,
             sleep_w: p.sleep_ua * 1e-6 * p.supply_v,
-            clock_hz: board.clock_hz as f64,
         })
     }
 
@@ -406,8 +428,8 @@ impl EnergyModel {
         let fetch_uj = self.access.fetch * a.instructions() as f64 * uj;
         let sram_uj = self.access.sram * (data - flash_reads) as f64 * uj;
         let flash_uj = self.access.flash * flash_reads as f64 * uj;
-        let static_uj = self.static_w * a.active_cycles() as f64 / self.clock_hz * 1e6;
-        let sleep_uj = self.sleep_w * a.sleep_cycles as f64 / self.clock_hz * 1e6;
+        let static_uj = self.static_w * a.active_seconds() * 1e6;
+        let sleep_uj = self.sleep_w * a.sleep_seconds() * 1e6;
         let active_uj = core_uj + fetch_uj + sram_uj + flash_uj + static_uj;
         Energy {
             core_uj,
@@ -423,7 +445,7 @@ impl EnergyModel {
 
     /// Average power in mW of an activity (0 for an empty one).
     pub fn avg_power_mw(&self, a: &Activity) -> f64 {
-        let s = a.cycles as f64 / self.clock_hz;
+        let s = a.seconds();
         if s > 0.0 {
             self.energy(a).total_uj / s / 1000.0
         } else {
@@ -480,7 +502,7 @@ pub fn energy(m: &Machine) -> Option<Energy> {
 mod tests {
     use super::*;
 
-    fn mix_activity(instructions: u64) -> Activity {
+    fn mix_activity(instructions: u64, hz: u64) -> Activity {
         let mut a = Activity::default();
         for e in REFERENCE_MIX {
             let n = (e.share * instructions as f64).round() as u64;
@@ -488,6 +510,12 @@ mod tests {
             a.cycles_by_class[e.class as usize] = (n as f64 * e.cpi).round() as u64;
         }
         a.cycles = a.cycles_by_class.iter().sum();
+        a.ps = crate::clock::Segment {
+            cycle: 0,
+            ps: 0,
+            hz,
+        }
+        .ps_at(a.cycles);
         a
     }
 
@@ -497,7 +525,7 @@ mod tests {
             let b = Board::load(name).unwrap();
             let p = b.power.clone().unwrap();
             let m = EnergyModel::new(&b).unwrap();
-            let a = mix_activity(1_000_000);
+            let a = mix_activity(1_000_000, b.clock_hz);
             let mw = m.avg_power_mw(&a);
             let want =
                 (p.run_ua_per_mhz * b.clock_hz as f64 / 1e6 + p.static_ua) * p.supply_v / 1000.0;
@@ -508,7 +536,7 @@ mod tests {
         }
         // nRF52840 PS v1.7 §5.2: 52 µA/MHz at 3.0 V -> 9.984 mW at 64 MHz.
         let m = EnergyModel::new(&Board::load("nano33ble").unwrap()).unwrap();
-        assert!((m.avg_power_mw(&mix_activity(1000)) - 9.984).abs() < 1e-9);
+        assert!((m.avg_power_mw(&mix_activity(1000, 64_000_000)) - 9.984).abs() < 1e-9);
     }
 
     #[test]
@@ -543,6 +571,8 @@ mod tests {
         let a = Activity {
             cycles: 64_000_000,
             sleep_cycles: 64_000_000,
+            ps: crate::clock::PS_PER_S,
+            sleep_ps: crate::clock::PS_PER_S,
             ..Activity::default()
         };
         let e = m.energy(&a);
@@ -573,8 +603,8 @@ mod tests {
 
     #[test]
     fn activity_differences_add_back_up() {
-        let a = mix_activity(1000);
-        let b = mix_activity(3000);
+        let a = mix_activity(1000, 64_000_000);
+        let b = mix_activity(3000, 64_000_000);
         let mut d = b.since(&a);
         d.add(&a);
         assert_eq!(d, b);

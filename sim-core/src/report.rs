@@ -112,11 +112,15 @@ pub struct FaultEntry {
     pub cycle: u64,
 }
 
-/// Accesses to an unmodelled device address.
+/// Accesses to an unmodelled device register (or a read-as-zero address).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct UnmodelledEntry {
     /// Address.
     pub addr: String,
+    /// Peripheral ("SAADC"; "-" for a read-as-zero window).
+    pub peripheral: String,
+    /// Register ("CONFIG", or an offset when the description names none).
+    pub register: String,
     /// Reads.
     pub reads: u64,
     /// Writes.
@@ -130,8 +134,15 @@ pub struct Report {
     pub board: String,
     /// Core profile.
     pub core: String,
-    /// Clock in Hz.
+    /// Core clock at the end of the run, in Hz.
     pub clock_hz: u64,
+    /// Where that clock came from: "board" (fixed), "reset" (the chip's reset clock, never
+    /// changed), "firmware" (configured through the clock controller), "override" (`--clock`).
+    pub clock_source: String,
+    /// Core clock changes the firmware made.
+    pub clock_changes: u64,
+    /// What the firmware configured while `--clock` fixed the clock, in Hz.
+    pub clock_requested_hz: Option<u64>,
     /// Guest exit status, when it exited.
     pub exit_code: Option<i32>,
     /// Why the run stopped ("exit", "cycle_limit", ...).
@@ -144,7 +155,7 @@ pub struct Report {
     pub cycles: u64,
     /// Cycles asleep (WFI/WFE).
     pub sleep_cycles: u64,
-    /// Simulated seconds at the board clock.
+    /// Simulated seconds, integrated over every core clock change.
     pub seconds: f64,
     /// Cycles per instruction (active cycles only).
     pub cpi: f64,
@@ -166,6 +177,12 @@ pub struct Report {
     pub faults: Vec<FaultEntry>,
     /// Unmodelled device accesses.
     pub unmodelled: Vec<UnmodelledEntry>,
+}
+
+/// Hz as MHz for text: whole numbers without decimals ("64"), others with up to three ("6.5").
+pub fn mhz(hz: u64) -> String {
+    let s = format!("{:.3}", hz as f64 / 1e6);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Whether a section only reserves room for the stack or heap (not static data).
@@ -207,10 +224,9 @@ impl Report {
     /// Builds the report of a stopped (or paused) machine.
     pub fn new(m: &Machine, reason: &StopReason) -> Report {
         let board = &m.board;
-        let clock = board.clock_hz as f64;
         let cycles = m.bus.now;
         let active = cycles.saturating_sub(m.stats.sleep_cycles);
-        let seconds = cycles as f64 / clock;
+        let seconds = m.elapsed_seconds();
         let cpi = if m.stats.instructions == 0 {
             0.0
         } else {
@@ -220,7 +236,10 @@ impl Report {
         Report {
             board: board.name.clone(),
             core: board.core.name().to_string(),
-            clock_hz: board.clock_hz,
+            clock_hz: m.clock_hz(),
+            clock_source: m.bus.clock.source().key().to_string(),
+            clock_changes: m.bus.clock.changes(),
+            clock_requested_hz: m.bus.clock.requested_hz(),
             exit_code: match reason {
                 StopReason::Exit(c) => Some(*c),
                 _ => None,
@@ -263,10 +282,13 @@ impl Report {
                 .collect(),
             unmodelled: m
                 .bus
-                .unmodelled
+                .mmio
+                .entries
                 .iter()
                 .map(|(a, c)| UnmodelledEntry {
                     addr: format!("0x{a:08x}"),
+                    peripheral: c.peripheral.clone(),
+                    register: c.register.clone(),
                     reads: c.reads,
                     writes: c.writes,
                 })
@@ -274,9 +296,28 @@ impl Report {
         }
     }
 
-    /// Latency in milliseconds at the board clock.
+    /// Latency in milliseconds (integrated over clock changes).
     pub fn millis(&self) -> f64 {
         self.seconds * 1000.0
+    }
+
+    /// The clock and where it came from, in words ("120 MHz, configured by the firmware").
+    pub fn clock_text(&self) -> String {
+        let source = match self.clock_source.as_str() {
+            "board" => "board clock",
+            "reset" => "reset clock, never changed by the firmware",
+            "firmware" => "configured by the firmware",
+            "override" => "--clock override",
+            other => other,
+        };
+        let mut s = format!("{} MHz, {source}", mhz(self.clock_hz));
+        if let Some(hz) = self.clock_requested_hz {
+            let _ = write!(s, "; the firmware configured {} MHz", mhz(hz));
+        }
+        if self.clock_changes > 1 && self.clock_source == "firmware" {
+            let _ = write!(s, "; {} clock changes", self.clock_changes);
+        }
+        s
     }
 
     /// The human-readable report (for stderr).
@@ -284,10 +325,10 @@ impl Report {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "── thimble report ─ {} ({} @ {:.0} MHz)",
+            "── thimble report ─ {} ({} @ {} MHz)",
             self.board,
             self.core,
-            self.clock_hz as f64 / 1e6
+            mhz(self.clock_hz)
         );
         let _ = writeln!(
             s,
@@ -304,9 +345,9 @@ impl Report {
         );
         let _ = writeln!(
             s,
-            "time          {:.3} ms at {:.0} MHz",
+            "time          {:.3} ms  (clock {})",
             self.millis(),
-            self.clock_hz as f64 / 1e6
+            self.clock_text()
         );
         if let (Some(e), Some(p)) = (self.energy, self.avg_power_mw) {
             let pct = |x: f64| {
@@ -395,12 +436,15 @@ impl Report {
         if !self.unmodelled.is_empty() {
             let _ = writeln!(
                 s,
-                "unmodelled    {} device addresses accessed: {}",
+                "unmodelled    {} device registers accessed: {}",
                 self.unmodelled.len(),
                 self.unmodelled
                     .iter()
                     .take(6)
-                    .map(|u| format!("{} (r{} w{})", u.addr, u.reads, u.writes))
+                    .map(|u| format!(
+                        "{}.{} {} (r{} w{})",
+                        u.peripheral, u.register, u.addr, u.reads, u.writes
+                    ))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -593,7 +637,7 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
                 cycles_min: t.cycles.iter().copied().min().unwrap_or(0),
                 cycles_max: t.cycles.iter().copied().max().unwrap_or(0),
                 instructions: mean(&t.instructions),
-                latency_ms: cycles / m.board.clock_hz as f64 * 1000.0,
+                latency_ms: per_call(activity.seconds()) * 1000.0,
                 energy_uj: model
                     .as_ref()
                     .map(|e| per_call(e.energy(&activity).total_uj)),
@@ -633,8 +677,7 @@ pub fn chrome_trace(m: &Machine) -> String {
     let Some(t) = &m.stats.trace else {
         return String::from("{\"traceEvents\": []}\n");
     };
-    let clock = m.board.clock_hz as f64;
-    let us = |cycles: u64| cycles as f64 * 1e6 / clock;
+    let us = |cycles: u64| m.bus.clock.ps_at(cycles) as f64 / 1e6;
     let q = |s: &str| serde_json::to_string(s).expect("a string serialises");
     let mut out = String::from("{\"traceEvents\": [\n");
     let _ = write!(
@@ -644,7 +687,7 @@ pub fn chrome_trace(m: &Machine) -> String {
             "thimble {} ({} @ {} Hz)",
             m.board.name,
             m.board.core.name(),
-            m.board.clock_hz
+            m.clock_hz()
         ))
     );
     let mut contexts: Vec<u16> = t.events.iter().map(|e| e.ctx).collect();
@@ -670,11 +713,12 @@ pub fn chrome_trace(m: &Machine) -> String {
         let unfinished = e.end == u64::MAX;
         let end = if unfinished { m.bus.now } else { e.end };
         let cycles = end.saturating_sub(e.start);
+        let dur = us(end) - us(e.start);
         let _ = write!(
             out,
             ",\n{{\"name\": {name}, \"cat\": \"call\", \"ph\": \"X\", \"ts\": {:.4}, \"dur\": {:.4}, \"pid\": 1, \"tid\": {}, \"args\": {{\"cycles\": {cycles}, \"start_cycle\": {}{}}}}}",
             us(e.start),
-            us(cycles),
+            dur,
             e.ctx,
             e.start,
             if unfinished { ", \"unfinished\": true" } else { "" }
@@ -695,7 +739,7 @@ pub fn chrome_trace(m: &Machine) -> String {
         out,
         "\n],\n\"displayTimeUnit\": \"ns\",\n\"otherData\": {{\"board\": {}, \"clock_hz\": {}, \"calls_recorded\": {}, \"dropped_calls\": {}, \"cap\": {}}}}}\n",
         q(&m.board.name),
-        m.board.clock_hz,
+        m.clock_hz(),
         t.events.len(),
         t.dropped,
         t.cap

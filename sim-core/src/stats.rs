@@ -2,6 +2,7 @@
 //! low-water marks per stack, sleep time, calls per function entry, and a shadow call stack
 //! (from BL/BLX and returns) with cycles per function for debuggers and profiles.
 
+use crate::clock::Segment;
 use crate::cpu::Cpu;
 use crate::isa::{Flow, InstrClass, Retired};
 use crate::power::Activity;
@@ -215,6 +216,11 @@ pub struct Stats {
     pub psp_high: u32,
     /// Cycles spent asleep in WFI/WFE.
     pub sleep_cycles: u64,
+    /// Time spent asleep in WFI/WFE, in picoseconds.
+    pub sleep_ps: u64,
+    /// The core clock's current segment (cycle, time, rate), kept in step with the bus's
+    /// clock by the machine so that snapshots ([`Activity::of`]) can tell the time.
+    pub clock: Segment,
     /// Exceptions taken.
     pub exceptions: u64,
     /// Calls per callee address (BL/BLX targets).
@@ -257,6 +263,12 @@ impl Default for Stats {
             psp_low: u32::MAX,
             psp_high: 0,
             sleep_cycles: 0,
+            sleep_ps: 0,
+            clock: Segment {
+                cycle: 0,
+                ps: 0,
+                hz: 1,
+            },
             exceptions: 0,
             calls: AddrMap::default(),
             stack_floor: 0,

@@ -17,7 +17,7 @@ fn build(elf: &Path, board: &str) -> Result<Machine, String> {
         semihosting_root: None,
         cmdline: elf.display().to_string(),
     };
-    peripherals::attach(&mut m, &opts);
+    peripherals::attach(&mut m, &opts).expect("the board's chip attaches");
     // A reset failure is shown by the debugger as the stop reason.
     let _ = m.reset();
     Ok(m)

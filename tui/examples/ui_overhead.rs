@@ -24,7 +24,7 @@ fn build(elf: &Path, board: &str) -> Machine {
         semihosting_root: None,
         cmdline: elf.display().to_string(),
     };
-    peripherals::attach(&mut m, &opts);
+    peripherals::attach(&mut m, &opts).expect("the board's chip attaches");
     m.reset().expect("reset");
     m
 }

@@ -373,7 +373,7 @@ pub fn draw_stats(app: &App, f: &mut Frame, area: Rect) {
     } else {
         format!("{:.3}", active as f64 / instr as f64)
     };
-    let secs = cycles as f64 / m.board.clock_hz as f64;
+    let secs = m.elapsed_seconds();
     let r = report(app);
     let uj = r
         .energy_uj
@@ -388,7 +388,7 @@ pub fn draw_stats(app: &App, f: &mut Frame, area: Rect) {
         row("CPI", cpi),
         row(
             "time",
-            format!("{} @ {} MHz", fmt_secs(secs), m.board.clock_hz as f64 / 1e6),
+            format!("{} @ {} MHz", fmt_secs(secs), m.clock_hz() as f64 / 1e6),
         ),
         row("energy", uj),
         row("avg power", mw),
