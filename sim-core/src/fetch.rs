@@ -194,6 +194,14 @@ pub struct FlashAccel {
     pub size: u32,
     /// Counters.
     pub stats: AccelStats,
+    /// Run-time switches a chip's flash controller sets (FLASH_ACR ICEN/DCEN/PRFTEN, NVMC
+    /// ICACHECNF.CACHEEN, the Cortex-M7's CCR.IC/DC): a cache that is off neither hits nor
+    /// fills. They start as the board file describes the accelerator (all present parts on).
+    pub icache_on: bool,
+    /// Data cache switch (see `icache_on`).
+    pub dcache_on: bool,
+    /// Prefetch switch (see `icache_on`).
+    pub prefetch_on: bool,
     shift: u32,
     icache: Option<Cache>,
     dcache: Option<Cache>,
@@ -223,8 +231,37 @@ impl FlashAccel {
             pf: INVALID,
             pf_ready: 0,
             dlast: INVALID,
+            icache_on: true,
+            dcache_on: true,
+            prefetch_on: spec.prefetch,
             spec: spec.clone(),
         }
+    }
+
+    /// Sets the wait states of one flash read (a flash controller's LATENCY field).
+    pub fn set_wait_states(&mut self, ws: u32) {
+        self.wait_states = ws;
+    }
+
+    /// Turns the caches and the prefetcher on or off; a cache turned off forgets its lines
+    /// (so that turning it on again starts cold, as a reset of the cache does on silicon).
+    pub fn set_switches(&mut self, icache: bool, dcache: bool, prefetch: bool) {
+        if !icache {
+            if let Some(c) = &mut self.icache {
+                c.clear();
+            }
+        }
+        if !dcache {
+            if let Some(c) = &mut self.dcache {
+                c.clear();
+            }
+        }
+        if !prefetch {
+            self.pf = INVALID;
+        }
+        self.icache_on = icache;
+        self.dcache_on = dcache;
+        self.prefetch_on = prefetch;
     }
 
     /// Mask of the address bits that name a granule: the run loop calls [`FlashAccel::fetch`]
@@ -262,7 +299,7 @@ impl FlashAccel {
         let g = pc >> self.shift;
         self.stats.fetches += 1;
         let ws = self.wait_states;
-        let cached = self.icache.as_mut().is_some_and(|c| c.access(g));
+        let cached = self.icache_on && self.icache.as_mut().is_some_and(|c| c.access(g));
         let stall = if cached {
             self.stats.fetch_hits += 1;
             0
@@ -272,7 +309,7 @@ impl FlashAccel {
         } else {
             ws
         };
-        if self.spec.prefetch {
+        if self.prefetch_on {
             // The next read starts when this granule has arrived and takes ws + 1 (wasted
             // when the next granule is cached: the lookup then hits first).
             self.pf = g.wrapping_add(1);
@@ -291,9 +328,9 @@ impl FlashAccel {
         }
         self.dlast = g;
         let cache = if self.spec.unified {
-            self.icache.as_mut()
+            self.icache.as_mut().filter(|_| self.icache_on)
         } else {
-            self.dcache.as_mut()
+            self.dcache.as_mut().filter(|_| self.dcache_on)
         };
         if cache.is_some_and(|c| c.access(g)) {
             return 0;

@@ -170,6 +170,19 @@ impl MemoryMap {
         MemoryMap { regions, accel }
     }
 
+    /// Sets the wait states of every flash region and of its accelerator (a flash
+    /// controller's latency field: FLASH_ACR.LATENCY on STM32).
+    pub fn set_flash_wait_states(&mut self, ws: u32) {
+        for r in &mut self.regions {
+            if r.kind == RegionKind::Flash {
+                r.wait_states = ws;
+            }
+        }
+        if let Some(a) = &mut self.accel {
+            a.set_wait_states(ws);
+        }
+    }
+
     /// Index of the region holding `[addr, addr+len)`.
     #[inline(always)]
     pub fn find(&self, addr: u32, len: u32) -> Option<(usize, usize)> {
