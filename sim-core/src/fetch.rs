@@ -194,14 +194,12 @@ pub struct FlashAccel {
     pub size: u32,
     /// Counters.
     pub stats: AccelStats,
-    /// Run-time switches a chip's flash controller sets (FLASH_ACR ICEN/DCEN/PRFTEN, NVMC
-    /// ICACHECNF.CACHEEN, the Cortex-M7's CCR.IC/DC): a cache that is off neither hits nor
-    /// fills. They start as the board file describes the accelerator (all present parts on).
-    pub icache_on: bool,
-    /// Data cache switch (see `icache_on`).
-    pub dcache_on: bool,
-    /// Prefetch switch (see `icache_on`).
+    /// Prefetch switch, set by a chip's flash controller (FLASH_ACR PRFTEN); starts as the
+    /// board file describes it. The caches' switches are [`FlashAccel::set_switches`]: a cache
+    /// that is off is parked (neither hits nor fills), so the lookups cost nothing extra.
     pub prefetch_on: bool,
+    icache_off: Option<Cache>,
+    dcache_off: Option<Cache>,
     shift: u32,
     icache: Option<Cache>,
     dcache: Option<Cache>,
@@ -231,9 +229,9 @@ impl FlashAccel {
             pf: INVALID,
             pf_ready: 0,
             dlast: INVALID,
-            icache_on: true,
-            dcache_on: true,
             prefetch_on: spec.prefetch,
+            icache_off: None,
+            dcache_off: None,
             spec: spec.clone(),
         }
     }
@@ -243,25 +241,36 @@ impl FlashAccel {
         self.wait_states = ws;
     }
 
-    /// Turns the caches and the prefetcher on or off; a cache turned off forgets its lines
-    /// (so that turning it on again starts cold, as a reset of the cache does on silicon).
+    /// Turns the caches and the prefetcher on or off (FLASH_ACR ICEN/DCEN/PRFTEN, NVMC
+    /// ICACHECNF.CACHEEN, the Cortex-M7's CCR.IC/DC); a cache turned off forgets its lines, so
+    /// that turning it on again starts cold, as a cache reset does on silicon.
     pub fn set_switches(&mut self, icache: bool, dcache: bool, prefetch: bool) {
-        if !icache {
-            if let Some(c) = &mut self.icache {
-                c.clear();
+        fn switch(on: &mut Option<Cache>, off: &mut Option<Cache>, want: bool) {
+            if want && on.is_none() {
+                *on = off.take();
+            } else if !want && on.is_some() {
+                *off = on.take();
+                if let Some(c) = off {
+                    c.clear();
+                }
             }
         }
-        if !dcache {
-            if let Some(c) = &mut self.dcache {
-                c.clear();
-            }
-        }
+        switch(&mut self.icache, &mut self.icache_off, icache);
+        switch(&mut self.dcache, &mut self.dcache_off, dcache);
         if !prefetch {
             self.pf = INVALID;
         }
-        self.icache_on = icache;
-        self.dcache_on = dcache;
         self.prefetch_on = prefetch;
+    }
+
+    /// Whether the instruction (or unified) cache is on.
+    pub fn icache_on(&self) -> bool {
+        self.icache.is_some()
+    }
+
+    /// Whether the data cache is on.
+    pub fn dcache_on(&self) -> bool {
+        self.dcache.is_some()
     }
 
     /// Mask of the address bits that name a granule: the run loop calls [`FlashAccel::fetch`]
@@ -272,10 +281,15 @@ impl FlashAccel {
 
     /// Forgets cached lines and buffers (reset).
     pub fn reset(&mut self) {
-        if let Some(c) = &mut self.icache {
-            c.clear();
-        }
-        if let Some(c) = &mut self.dcache {
+        for c in [
+            &mut self.icache,
+            &mut self.dcache,
+            &mut self.icache_off,
+            &mut self.dcache_off,
+        ]
+        .into_iter()
+        .flatten()
+        {
             c.clear();
         }
         self.pf = INVALID;
@@ -299,7 +313,7 @@ impl FlashAccel {
         let g = pc >> self.shift;
         self.stats.fetches += 1;
         let ws = self.wait_states;
-        let cached = self.icache_on && self.icache.as_mut().is_some_and(|c| c.access(g));
+        let cached = self.icache.as_mut().is_some_and(|c| c.access(g));
         let stall = if cached {
             self.stats.fetch_hits += 1;
             0
@@ -328,9 +342,9 @@ impl FlashAccel {
         }
         self.dlast = g;
         let cache = if self.spec.unified {
-            self.icache.as_mut().filter(|_| self.icache_on)
+            self.icache.as_mut()
         } else {
-            self.dcache.as_mut().filter(|_| self.dcache_on)
+            self.dcache.as_mut()
         };
         if cache.is_some_and(|c| c.access(g)) {
             return 0;
@@ -363,6 +377,23 @@ mod tests {
         };
         spec.validate().unwrap();
         FlashAccel::new(&spec, 0x0800_0000, 0x20_0000, 5)
+    }
+
+    #[test]
+    fn switched_off_caches_miss_and_come_back_cold() {
+        let mut a = art();
+        a.set_switches(true, true, false);
+        assert_eq!(a.fetch(0x0800_0000, 0), 5, "cold miss");
+        assert_eq!(a.fetch(0x0800_0100, 10), 5);
+        assert_eq!(a.fetch(0x0800_0000, 20), 0, "hit");
+        a.set_switches(false, false, false);
+        assert!(!a.icache_on() && !a.dcache_on());
+        assert_eq!(a.fetch(0x0800_0100, 30), 5, "no cache: every granule pays");
+        assert_eq!(a.fetch(0x0800_0000, 40), 5);
+        a.set_switches(true, true, false);
+        assert_eq!(a.fetch(0x0800_0000, 50), 5, "back on, but cold");
+        a.set_wait_states(1);
+        assert_eq!(a.fetch(0x0800_0200, 60), 1, "LATENCY drives the miss cost");
     }
 
     #[test]
