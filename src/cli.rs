@@ -112,16 +112,21 @@ pub struct BoardArgs {
 /// Options of a run.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RunOptions {
-    /// Write the JSON report to this file.
+    /// Write the JSON report to this file (`-`: to stdout, and the guest's output to stderr).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// CI gating and limits (see `ci` below).
+    #[command(flatten)]
+    pub ci: CiOptions,
     /// Stop after this many cycles.
     #[arg(long, value_name = "N")]
     pub max_cycles: Option<u64>,
     /// Stop after this many instructions.
     #[arg(long, value_name = "N")]
     pub max_instructions: Option<u64>,
-    /// Fail (exit 73) when a figure exceeds its budget: cycles=N,latency_ms=X,sram=BYTES,flash=BYTES,stack=BYTES,energy_uj=X.
+    /// Fail (exit 73) when a figure exceeds its budget: cycles=2M,latency_ms=20,sram=64KiB,
+    /// flash=1MiB,stack=8K,energy_uj=500, and for the slowest call of a --roi function
+    /// roi.cycles=N,roi.latency_ms=X,roi.energy_uj=X.
     #[arg(long, value_name = "KEY=VALUE,...")]
     pub budget: Vec<String>,
     /// Before the run, write a file's bytes into a data symbol (sizes must match).
@@ -153,6 +158,33 @@ pub struct RunOptions {
     /// reset value, keeps writes, and is named once in a warning and in the report).
     #[arg(long)]
     pub strict_mmio: bool,
+}
+
+// ---- CI gating: run limits, collisions, watched texts (issue 16) ----
+
+/// Simulated time a run may take when no limit is given (`--max-seconds`).
+pub const DEFAULT_MAX_SECONDS: f64 = 60.0;
+
+/// What ends a run besides the guest, and what makes it fail, for CI.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CiOptions {
+    /// Stop (exit 71) after this much simulated time, in seconds. Without any limit flag a run
+    /// stops after 60 s of simulated time.
+    #[arg(long, value_name = "S")]
+    pub max_seconds: Option<f64>,
+    /// Run without the default 60 s limit of simulated time.
+    #[arg(long, conflicts_with_all = ["max_seconds", "max_cycles", "max_instructions"])]
+    pub no_limit: bool,
+    /// Report a stack collision with static data but go on (by default the run stops: exit 76).
+    #[arg(long)]
+    pub allow_collision: bool,
+    /// End the run with success once every such text has appeared in the guest's output;
+    /// exit 77 when the guest exits first. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub expect_text: Vec<String>,
+    /// Fail (exit 77) as soon as this text appears in the guest's output. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub fail_text: Vec<String>,
 }
 
 /// `thimble run`.

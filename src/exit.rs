@@ -19,7 +19,8 @@ pub const NO_INPUT: i32 = 66;
 pub const DOES_NOT_FIT: i32 = 67;
 /// The guest faulted and nothing handles it (default handler spinning, or lockup).
 pub const GUEST_FAULT: i32 = 70;
-/// `--max-cycles` or `--max-instructions` reached.
+/// A run limit was reached: `--max-seconds` (60 s of simulated time by default),
+/// `--max-cycles` or `--max-instructions`.
 pub const LIMIT: i32 = 71;
 /// WFI/WFE with nothing that could ever wake the core.
 pub const DEADLOCK: i32 = 72;
@@ -29,6 +30,10 @@ pub const BUDGET: i32 = 73;
 pub const BREAKPOINT: i32 = 74;
 /// Writing an output file (`--json`, `--dump`, `--profile-out`) failed.
 pub const OUTPUT: i32 = 75;
+/// The stack ran into statically allocated data (without `--allow-collision`).
+pub const COLLISION: i32 = 76;
+/// A `--fail-text` appeared, or the guest exited before every `--expect-text` appeared.
+pub const TEXT: i32 = 77;
 
 /// An error that ends the command with a documented status.
 #[derive(Debug)]
@@ -68,5 +73,7 @@ pub fn load_error(e: &sim_core::loader::LoadError) -> Failure {
 /// The table for `--help` and the README.
 pub const TABLE: &str = "exit status: the guest's own status when it exits through semihosting;
   2 usage, 64 bad argument, 65 bad ELF, 66 unreadable file, 67 does not fit the board,
-  70 unhandled guest fault or lockup, 71 cycle/instruction limit, 72 deadlock (WFI forever),
-  73 budget exceeded, 74 breakpoint without debugger, 75 cannot write an output file";
+  70 unhandled guest fault or lockup, 71 run limit (60 s simulated by default, --max-seconds,
+  --max-cycles, --max-instructions), 72 deadlock (WFI forever), 73 budget exceeded,
+  74 breakpoint without debugger, 75 cannot write an output file, 76 stack collision with
+  static data, 77 --fail-text seen or guest exited before every --expect-text";

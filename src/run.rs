@@ -2,10 +2,11 @@
 //! stop to the exit status.
 
 use crate::budget::Budgets;
-use crate::cli::RunOptions;
+use crate::cli::{RunOptions, DEFAULT_MAX_SECONDS};
 use crate::exit::{self, Failure};
+use sim_core::console::{Echo, TextWatch};
 use sim_core::loader::SymbolKind;
-use sim_core::machine::{Machine, StopReason};
+use sim_core::machine::{Limits, Machine, StopReason};
 use sim_core::report::Report;
 use std::path::Path;
 use std::time::Instant;
@@ -119,9 +120,70 @@ pub fn check_dumps(m: &Machine, opts: &RunOptions) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether `--json -` asks for the JSON report on stdout.
+pub fn json_to_stdout(opts: &RunOptions) -> bool {
+    opts.json.as_deref() == Some(Path::new("-"))
+}
+
+/// The limits of a run: those the flags give, else 60 s of simulated time (`true`: the
+/// default applies).
+pub fn run_limits(opts: &RunOptions) -> Result<(Limits, bool), Failure> {
+    let ci = &opts.ci;
+    if let Some(s) = ci.max_seconds {
+        if !(s > 0.0 && s.is_finite()) {
+            return Err(Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("--max-seconds {s}: expected a positive number of seconds"),
+            ));
+        }
+    }
+    let given =
+        ci.max_seconds.is_some() || opts.max_cycles.is_some() || opts.max_instructions.is_some();
+    let default = !given && !ci.no_limit;
+    let limits = Limits {
+        max_instructions: opts.max_instructions,
+        max_cycles: opts.max_cycles,
+        max_seconds: if default {
+            Some(DEFAULT_MAX_SECONDS)
+        } else {
+            ci.max_seconds
+        },
+        stop_on_collision: !ci.allow_collision,
+    };
+    Ok((limits, default))
+}
+
+/// The texts to watch for in the guest's output (`--expect-text`, `--fail-text`).
+pub fn text_watch(opts: &RunOptions) -> Result<TextWatch, Failure> {
+    for (flag, texts) in [
+        ("--expect-text", &opts.ci.expect_text),
+        ("--fail-text", &opts.ci.fail_text),
+    ] {
+        if texts.iter().any(String::is_empty) {
+            return Err(Failure::new(
+                exit::BAD_ARGUMENT,
+                format!("{flag}: the text is empty (it would match any output)"),
+            ));
+        }
+    }
+    Ok(TextWatch::new(&opts.ci.expect_text, &opts.ci.fail_text))
+}
+
 /// Runs a built machine with the options and returns the process exit status.
 pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
     let budgets = Budgets::parse(&opts.budget)?;
+    if let (Some(key), true) = (budgets.needs_roi(), opts.roi.is_empty()) {
+        return Err(Failure::new(
+            exit::BAD_ARGUMENT,
+            format!("--budget {key}: needs --roi SYMBOL (the function whose calls it limits)"),
+        ));
+    }
+    let (limits, default_limit) = run_limits(opts)?;
+    m.limits = limits;
+    m.bus.console.watch = text_watch(opts)?;
+    if json_to_stdout(opts) && m.bus.console.echo == Echo::Stdout {
+        m.bus.console.echo = Echo::Stderr;
+    }
     for symbol in &opts.roi {
         m.add_roi(symbol)
             .map_err(|e| Failure::new(exit::BAD_ARGUMENT, e))?;
@@ -194,13 +256,47 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     for line in &exceeded {
         eprintln!("thimble: budget exceeded: {line}");
     }
+    let detail = || {
+        eprintln!(
+            "thimble: {program}: {}",
+            sim_core::report::stop_detail(&reason)
+        );
+    };
+    let missing: Vec<String> = m
+        .bus
+        .console
+        .watch
+        .missing()
+        .iter()
+        .map(|t| format!("{t:?}"))
+        .collect();
     let code = match &reason {
-        StopReason::Exit(c) => *c,
-        StopReason::InstructionLimit(_) | StopReason::CycleLimit(_) => {
+        StopReason::Exit(c) if !missing.is_empty() => {
             eprintln!(
-                "thimble: {program}: {}",
-                sim_core::report::stop_detail(&reason)
+                "thimble: {program}: the guest exited (status {c}) before every expected text appeared; missing: {} (--expect-text)",
+                missing.join(", ")
             );
+            exit::TEXT
+        }
+        StopReason::Exit(c) => *c,
+        StopReason::ExpectedText => exit::OK,
+        StopReason::FailText(_) => {
+            detail();
+            exit::TEXT
+        }
+        StopReason::StackCollision { .. } => {
+            detail();
+            eprintln!("thimble: {program}: stopped at the collision (exit 76); --allow-collision reports it and runs on");
+            exit::COLLISION
+        }
+        StopReason::TimeLimit(_) if default_limit => {
+            eprintln!(
+                "thimble: {program}: stopped after {DEFAULT_MAX_SECONDS} s of simulated time, the default limit: --max-seconds S raises it, --no-limit removes it"
+            );
+            exit::LIMIT
+        }
+        StopReason::InstructionLimit(_) | StopReason::CycleLimit(_) | StopReason::TimeLimit(_) => {
+            detail();
             exit::LIMIT
         }
         StopReason::UnhandledFault(_) | StopReason::Lockup(_) => {
@@ -225,6 +321,12 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
             exit::BREAKPOINT
         }
     };
+    if !missing.is_empty() && !matches!(reason, StopReason::Exit(_) | StopReason::FailText(_)) {
+        eprintln!(
+            "thimble: {program}: expected text never appeared: {} (--expect-text)",
+            missing.join(", ")
+        );
+    }
     if !exceeded.is_empty() && code == 0 {
         return Ok(exit::BUDGET);
     }
@@ -239,6 +341,18 @@ fn is_trace_file(path: &Path) -> bool {
 
 fn write_json(path: &Path, report: &Report) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(report).expect("report serialises");
+    if path == Path::new("-") {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        return writeln!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(|e| {
+                Failure::new(
+                    exit::OUTPUT,
+                    format!("--json -: cannot write to stdout: {e}"),
+                )
+            });
+    }
     std::fs::write(path, text + "\n").map_err(|e| {
         Failure::new(
             exit::OUTPUT,

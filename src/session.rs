@@ -66,6 +66,7 @@ pub fn machine(
     m.limits = Limits {
         max_instructions: opts.max_instructions,
         max_cycles: opts.max_cycles,
+        ..Limits::default()
     };
     Ok(m)
 }

@@ -80,7 +80,11 @@ impl GdbTarget {
                 StopReason::Breakpoint { .. }
                 | StopReason::Deadlock { .. }
                 | StopReason::InstructionLimit(_)
-                | StopReason::CycleLimit(_) => SingleThreadStopReason::Signal(Signal::SIGTRAP),
+                | StopReason::CycleLimit(_)
+                | StopReason::TimeLimit(_)
+                | StopReason::StackCollision { .. }
+                | StopReason::ExpectedText
+                | StopReason::FailText(_) => SingleThreadStopReason::Signal(Signal::SIGTRAP),
             },
         }
     }

@@ -343,9 +343,10 @@ impl Bus {
         let r = f(m.dev.as_mut(), m.base, &mut ctx);
         self.reschedule();
         self.attention();
-        if self.clock.hz() != hz {
+        if self.clock.hz() != hz || self.console.decided {
             // Every pending event now falls on another cycle, and the statistics keep the
-            // clock's current rate: the machine must look before the next instruction.
+            // clock's current rate; or a watched text decided the run (`--expect-text`,
+            // `--fail-text`): the machine must look before the next instruction.
             self.next_event = 0;
         }
         r

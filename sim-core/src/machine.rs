@@ -1,6 +1,7 @@
 //! The machine and its run loop: executes the ISA in batches, takes pending exceptions, turns
 //! faults into exceptions (or lockup), sleeps through WFI to the next event, serves
-//! semihosting and stops on exit, limits, unhandled faults and deadlock.
+//! semihosting and stops on exit, limits (instructions, cycles, simulated time), unhandled
+//! faults, deadlock, a stack collision and the texts a CI run watches for.
 
 use crate::board::Board;
 use crate::bus::Bus;
@@ -40,6 +41,25 @@ pub enum StopReason {
     InstructionLimit(u64),
     /// `--max-cycles` was reached.
     CycleLimit(u64),
+    /// The simulated-time limit (`--max-seconds`, 60 s by default in `thimble run`) was
+    /// reached; the limit in picoseconds.
+    TimeLimit(u64),
+    /// The stack ran below the end of statically allocated data (with
+    /// [`Limits::stop_on_collision`]).
+    StackCollision {
+        /// PC after the instruction that moved SP there.
+        pc: u32,
+        /// The stack pointer.
+        sp: u32,
+        /// The end of static data it went below.
+        floor: u32,
+        /// "function+0x12" for `pc`.
+        location: String,
+    },
+    /// Every `--expect-text` has appeared in the guest's output.
+    ExpectedText,
+    /// A `--fail-text` appeared in the guest's output.
+    FailText(String),
     /// A fault was taken by a handler that only spins (`b .`): nothing will ever happen again.
     UnhandledFault(FaultReport),
     /// The core locked up (a fault in HardFault or NMI).
@@ -63,6 +83,10 @@ impl StopReason {
             StopReason::Exit(_) => "exit",
             StopReason::InstructionLimit(_) => "instruction_limit",
             StopReason::CycleLimit(_) => "cycle_limit",
+            StopReason::TimeLimit(_) => "time_limit",
+            StopReason::StackCollision { .. } => "stack_collision",
+            StopReason::ExpectedText => "expected_text",
+            StopReason::FailText(_) => "fail_text",
             StopReason::UnhandledFault(_) => "unhandled_fault",
             StopReason::Lockup(_) => "lockup",
             StopReason::Deadlock { .. } => "deadlock",
@@ -89,12 +113,22 @@ pub struct FaultReport {
 }
 
 /// Run limits.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Limits {
     /// Stop after this many instructions.
     pub max_instructions: Option<u64>,
     /// Stop after this many cycles.
     pub max_cycles: Option<u64>,
+    /// Stop after this much simulated time, in seconds (see [`Machine::elapsed_seconds`]).
+    pub max_seconds: Option<f64>,
+    /// Stop when the stack runs into static data ([`StopReason::StackCollision`]) instead of
+    /// only reporting it.
+    pub stop_on_collision: bool,
+}
+
+/// Seconds to picoseconds (saturating), the unit of [`StopReason::TimeLimit`].
+pub fn seconds_to_ps(s: f64) -> u64 {
+    (s * PS_PER_S as f64).round().clamp(0.0, u64::MAX as f64) as u64
 }
 
 /// Instructions per call of [`Isa::run`]: large enough to amortise, small enough to honour
@@ -250,6 +284,60 @@ impl Machine {
         self.bus.clock.hz()
     }
 
+    /// The cycle at which the run must stop for `--max-cycles` or `--max-seconds`, whichever
+    /// comes first (the time limit as the first cycle at or after it at the current clock; a
+    /// clock change ends the batch, and the deadline is asked again).
+    fn cycle_deadline(&self) -> Option<u64> {
+        let by_time = self.limits.max_seconds.map(|s| {
+            let ps = seconds_to_ps(s);
+            self.bus.clock.segment().cycle_at(ps).max(self.bus.now)
+        });
+        match (self.limits.max_cycles, by_time) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// A stop decided outside the instructions: a limit, a collision, a watched text.
+    fn check_stops(&mut self) -> Option<StopReason> {
+        if self.bus.console.decided {
+            self.bus.console.decided = false;
+            let reason = match &self.bus.console.watch.verdict {
+                Some(crate::console::TextVerdict::Failed(t)) => StopReason::FailText(t.clone()),
+                _ => StopReason::ExpectedText,
+            };
+            return Some(self.stop(reason));
+        }
+        if self.limits.stop_on_collision {
+            if let Some((pc, sp)) = self.stats.collision {
+                let floor = self.stats.stack_floor;
+                let location = self.image.describe_addr(pc);
+                return Some(self.stop(StopReason::StackCollision {
+                    pc,
+                    sp,
+                    floor,
+                    location,
+                }));
+            }
+        }
+        if let Some(max) = self.limits.max_instructions {
+            if self.stats.instructions >= max {
+                return Some(self.stop(StopReason::InstructionLimit(max)));
+            }
+        }
+        if let Some(max) = self.limits.max_cycles {
+            if self.bus.now >= max {
+                return Some(self.stop(StopReason::CycleLimit(max)));
+            }
+        }
+        if let Some(max) = self.limits.max_seconds {
+            if self.elapsed_seconds() >= max {
+                return Some(self.stop(StopReason::TimeLimit(seconds_to_ps(max))));
+            }
+        }
+        None
+    }
+
     /// Why the machine stopped, if it has.
     pub fn stopped(&self) -> Option<&StopReason> {
         self.stopped.as_ref()
@@ -284,15 +372,8 @@ impl Machine {
             if let Some(s) = &self.stopped {
                 return Some(s.clone());
             }
-            if let Some(max) = self.limits.max_instructions {
-                if self.stats.instructions >= max {
-                    return Some(self.stop(StopReason::InstructionLimit(max)));
-                }
-            }
-            if let Some(max) = self.limits.max_cycles {
-                if self.bus.now >= max {
-                    return Some(self.stop(StopReason::CycleLimit(max)));
-                }
+            if let Some(s) = self.check_stops() {
+                return Some(s);
             }
             let done = self.stats.instructions - start;
             if done >= instructions {
@@ -300,6 +381,9 @@ impl Machine {
             }
             if self.bus.now >= self.bus.next_event {
                 self.bus.service_events();
+                if self.bus.console.decided {
+                    continue;
+                }
             }
             if self.bus.exc.dirty {
                 self.take_pending();
@@ -309,9 +393,11 @@ impl Machine {
             if let Some(max) = self.limits.max_instructions {
                 budget = budget.min(max - self.stats.instructions);
             }
-            if let Some(max) = self.limits.max_cycles {
-                // Keep the batch small near the cycle limit so the overshoot stays small.
-                budget = budget.min((max - self.bus.now).max(1));
+            if let Some(max) = self.cycle_deadline() {
+                // An instruction takes one cycle or more (a few take a dozen): a quarter of
+                // the cycles left, in instructions, approaches the limit in shrinking batches
+                // so that the last one overshoots it by an instruction at most.
+                budget = budget.min((max.saturating_sub(self.bus.now) / 4).max(1));
             }
             let entered_main = self.stats.main_entered;
             self.stats.sync_stack(&self.cpu);
@@ -329,6 +415,10 @@ impl Machine {
                 for r in &mut self.bus.map.regions {
                     r.written.fill(0);
                 }
+            }
+            if self.limits.stop_on_collision && self.stats.collision.is_some() {
+                // The collision came first: whatever ended the batch happened after it.
+                continue;
             }
             match exit {
                 RunExit::Budget | RunExit::Event => {}
@@ -459,7 +549,7 @@ impl Machine {
                 return;
             }
             let target = self.bus.next_event;
-            if let Some(max) = self.limits.max_cycles {
+            if let Some(max) = self.cycle_deadline() {
                 if max <= target {
                     self.sleep_until(max);
                     return;
@@ -467,6 +557,9 @@ impl Machine {
             }
             self.sleep_until(target);
             self.bus.service_events();
+            if self.bus.console.decided {
+                return;
+            }
             if flow == Flow::WaitForEvent && self.bus.exc.dirty {
                 return;
             }

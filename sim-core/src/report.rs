@@ -91,6 +91,10 @@ pub struct RoiReport {
     pub latency_ms: f64,
     /// Mean energy per call in µJ (its own instruction mix, sleep included).
     pub energy_uj: Option<f64>,
+    /// Latency of the slowest call (by cycles) in ms.
+    pub latency_ms_max: f64,
+    /// Energy of the slowest call in µJ.
+    pub energy_uj_max: Option<f64>,
     /// Average power during the calls in mW.
     pub avg_power_mw: Option<f64>,
 }
@@ -197,6 +201,16 @@ pub fn stop_detail(reason: &StopReason) -> String {
         StopReason::Exit(code) => format!("guest exited with status {code}"),
         StopReason::InstructionLimit(n) => format!("instruction limit of {n} reached (--max-instructions)"),
         StopReason::CycleLimit(n) => format!("cycle limit of {n} reached (--max-cycles)"),
+        StopReason::TimeLimit(ps) => format!(
+            "simulated-time limit of {} s reached (--max-seconds)",
+            seconds_text(*ps as f64 / crate::clock::PS_PER_S as f64)
+        ),
+        StopReason::StackCollision { pc, sp, floor, location } => format!(
+            "stack collision: SP 0x{sp:08x} went {} below the end of static data at 0x{floor:08x}, at pc 0x{pc:08x} ({location})",
+            bytes(u64::from(floor.saturating_sub(*sp)))
+        ),
+        StopReason::ExpectedText => "every expected text appeared (--expect-text)".to_string(),
+        StopReason::FailText(t) => format!("the guest printed the fail text {t:?} (--fail-text)"),
         StopReason::UnhandledFault(f) => format!(
             "unhandled {} at pc 0x{:08x} ({}): {:?} [{}]",
             f.exception,
@@ -464,6 +478,12 @@ impl Report {
     }
 }
 
+/// A number of seconds without trailing zeros: 60 -> "60", 0.25 -> "0.25".
+pub fn seconds_text(s: f64) -> String {
+    let t = format!("{s:.6}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// 1234567 -> "1,234,567".
 pub fn group(n: u64) -> String {
     let d = n.to_string();
@@ -641,6 +661,14 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
                 energy_uj: model
                     .as_ref()
                     .map(|e| per_call(e.energy(&activity).total_uj)),
+                latency_ms_max: t
+                    .slowest
+                    .as_ref()
+                    .map_or(0.0, |(_, a)| a.seconds() * 1000.0),
+                energy_uj_max: model.as_ref().and_then(|e| {
+                    let (_, a) = t.slowest.as_ref()?;
+                    Some(e.energy(&a.with_flash_share_of(&whole)).total_uj)
+                }),
                 avg_power_mw: model.as_ref().map(|e| e.avg_power_mw(&activity)),
             }
         })

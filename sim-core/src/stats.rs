@@ -179,6 +179,9 @@ pub struct RoiTrack {
     pub open: Vec<Activity>,
     /// Activity of the completed calls, summed (what the energy per call is priced from).
     pub activity: Activity,
+    /// The slowest completed call: its cycles and activity (for `roi.*` budgets, which hold
+    /// the worst call to its limit).
+    pub slowest: Option<(u64, Activity)>,
 }
 
 impl RoiTrack {
@@ -190,6 +193,7 @@ impl RoiTrack {
             instructions: Vec::new(),
             open: Vec::new(),
             activity: Activity::default(),
+            slowest: None,
         }
     }
 }
@@ -339,10 +343,12 @@ impl Stats {
             self.msp_low = self.msp_low.min(sp);
             self.msp_low
         };
-        if sp < self.stack_floor && self.collision.is_none() {
+        // Only the main stack grows down from the top of SRAM towards static data; a process
+        // stack (PSP) lives wherever the program put it, often in .bss.
+        if sp < self.stack_floor && self.collision.is_none() && !cpu.on_psp() {
             self.collision = Some((cpu.r[15], sp));
         }
-        self.sp_watch = if self.collision.is_none() {
+        self.sp_watch = if self.collision.is_none() && !cpu.on_psp() {
             low.max(self.stack_floor)
         } else {
             low
@@ -446,7 +452,11 @@ impl Stats {
                 t.cycles.push(d);
                 t.instructions.push(n);
                 if let Some(start) = t.open.pop() {
-                    t.activity.add(&at.since(&start));
+                    let call = at.since(&start);
+                    t.activity.add(&call);
+                    if t.slowest.as_ref().is_none_or(|(c, _)| d > *c) {
+                        t.slowest = Some((d, call));
+                    }
                 }
             }
         }

@@ -232,7 +232,7 @@ impl App {
     /// A paused debugger on `machine` (which should be reset already; it is reset here if
     /// its PC is 0). Guest output is kept but not echoed (the screen is the UI's).
     pub fn new(mut machine: Machine, opts: TuiOptions) -> Result<App, TuiError> {
-        machine.bus.console.echo = false;
+        machine.bus.console.echo = sim_core::console::Echo::None;
         if machine.cpu.pc() == 0 && machine.stats.instructions == 0 {
             // A machine that is not reset yet; a failing reset shows as the stop reason.
             let _ = machine.reset();
@@ -603,7 +603,7 @@ impl App {
         let rebuilt = self.opts.rebuild.as_mut().map(|f| f());
         match rebuilt {
             Some(Ok(mut m)) => {
-                m.bus.console.echo = false;
+                m.bus.console.echo = sim_core::console::Echo::None;
                 if m.cpu.pc() == 0 {
                     let _ = m.reset();
                 }
@@ -725,6 +725,7 @@ pub fn describe_machine_stop(m: &Machine, s: &StopReason) -> String {
         StopReason::Breakpoint { pc } => {
             format!("BKPT at 0x{pc:08x} {}", m.image.describe_addr(*pc))
         }
+        other => sim_core::report::stop_detail(other),
     }
 }
 
