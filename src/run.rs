@@ -256,12 +256,8 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     for line in &exceeded {
         eprintln!("thimble: budget exceeded: {line}");
     }
-    let detail = || {
-        eprintln!(
-            "thimble: {program}: {}",
-            sim_core::report::stop_detail(&reason)
-        );
-    };
+    // The report's detail: for a limit it also names a register the firmware was polling.
+    let detail = || eprintln!("thimble: {program}: {}", report.stop_detail);
     let missing: Vec<String> = m
         .bus
         .console
@@ -290,8 +286,9 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
             exit::COLLISION
         }
         StopReason::TimeLimit(_) if default_limit => {
+            let poll = m.poll_note().map(|n| format!("; {n}")).unwrap_or_default();
             eprintln!(
-                "thimble: {program}: stopped after {DEFAULT_MAX_SECONDS} s of simulated time, the default limit: --max-seconds S raises it, --no-limit removes it"
+                "thimble: {program}: stopped after {DEFAULT_MAX_SECONDS} s of simulated time, the default limit: --max-seconds S raises it, --no-limit removes it{poll}"
             );
             exit::LIMIT
         }

@@ -109,6 +109,60 @@ fn program_that_never_exits_stops_at_max_cycles() {
 }
 
 #[test]
+fn a_spin_on_a_ready_bit_no_model_sets_names_the_register_and_bit_at_the_limit() {
+    let o = thimble(&[
+        "run",
+        s(&prebuilt("bad-poll-nucleo-l4r5zi")),
+        "--board",
+        "nucleo-l4r5zi",
+        "--max-instructions",
+        "3000000",
+        "--json",
+        "target/bad-poll-report.json",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(LIMIT), "{err}");
+    let last = err.lines().last().unwrap_or("");
+    assert!(
+        last.contains("instruction limit of 3000000 reached")
+            && last.contains("firmware polled ADC_ISR (0x50040000) bit 0 ADRDY ")
+            && last.contains(" times; it never changed"),
+        "{err}"
+    );
+    // Each unmodelled register is warned about once and listed in the report.
+    assert_eq!(err.matches("(ADC.ISR) is not modelled").count(), 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("target/bad-poll-report.json")).unwrap(),
+    )
+    .unwrap();
+    let names: Vec<String> = json["unmodelled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            format!(
+                "{}.{}",
+                u["peripheral"].as_str().unwrap(),
+                u["register"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(names, ["ADC.ISR", "ADC.CR"]);
+    // --strict-mmio makes the first unmodelled access a BusFault.
+    let o = thimble(&[
+        "run",
+        s(&prebuilt("bad-poll-nucleo-l4r5zi")),
+        "--board",
+        "nucleo-l4r5zi",
+        "--strict-mmio",
+        "--quiet",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(GUEST_FAULT), "{err}");
+    assert!(err.contains("0x50040008"), "{err}");
+}
+
+#[test]
 fn jump_to_unmapped_memory_reports_a_hardfault_with_the_pc() {
     let o = thimble(&[
         "run",

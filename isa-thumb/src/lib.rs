@@ -8,6 +8,7 @@ pub mod dsp;
 pub mod exception;
 pub mod fp;
 pub mod instr;
+pub mod poll;
 
 pub mod alu;
 pub mod exec;

@@ -344,6 +344,10 @@ impl Isa for Thumb {
         self.cache.clear();
     }
 
+    fn polled_bits(&self, bus: &Bus, pc: u32) -> Option<u32> {
+        crate::poll::polled_bits(bus, self.profile.arch(), pc)
+    }
+
     fn run(&mut self, cpu: &mut Cpu, bus: &mut Bus, stats: &mut Stats, budget: u64) -> RunExit {
         self.run_loop::<true>(cpu, bus, stats, budget)
     }

@@ -68,6 +68,8 @@ pub struct Poll {
     pub value: u32,
     /// Consecutive device reads of `addr` that returned `value`.
     pub count: u64,
+    /// Cycle of the last of them.
+    pub last: u64,
 }
 
 /// A device placed at an address range.
@@ -370,12 +372,11 @@ impl Bus {
             if p.addr == addr && p.value == v && p.count > 0 {
                 p.count += 1;
             } else {
-                *p = Poll {
-                    addr,
-                    value: v,
-                    count: 1,
-                };
+                p.addr = addr;
+                p.value = v;
+                p.count = 1;
             }
+            p.last = self.now;
         }
         r
     }
@@ -507,12 +508,8 @@ mod tests {
             b.read32(0x4000_0200).unwrap();
         }
         assert_eq!(
-            b.poll,
-            Poll {
-                addr: 0x4000_0200,
-                value: 0,
-                count: 5
-            }
+            (b.poll.addr, b.poll.value, b.poll.count),
+            (0x4000_0200, 0, 5)
         );
         b.read32(0x4000_0204).unwrap();
         assert_eq!(b.poll.count, 1);

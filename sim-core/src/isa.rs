@@ -219,6 +219,13 @@ pub trait Isa {
     /// Forgets decoded instructions (after a debugger or loader wrote code memory).
     fn flush_decode_cache(&mut self);
 
+    /// The bits of a loaded value that the polling loop around `pc` tests (for the message
+    /// naming the register bit firmware waited on), if the loop has a form the instruction
+    /// set recognises. The default recognises none.
+    fn polled_bits(&self, _bus: &Bus, _pc: u32) -> Option<u32> {
+        None
+    }
+
     /// Runs like [`Isa::run`] but without any accounting: no per-instruction statistics, no
     /// call tracking, no advance of the clock. This is the baseline of the overhead benchmark
     /// (`isa-thumb/examples/bench_loop.rs`), never used for a real run. The default is `run`.

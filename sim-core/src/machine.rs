@@ -131,6 +131,11 @@ pub fn seconds_to_ps(s: f64) -> u64 {
     (s * PS_PER_S as f64).round().clamp(0.0, u64::MAX as f64) as u64
 }
 
+/// Identical device reads before a run that ends at a limit is said to have been polling.
+pub const POLL_NOTE_MIN: u64 = 1000;
+/// ... when the last of them was at most this many cycles before the end.
+pub const POLL_NOTE_RECENT: u64 = 10_000;
+
 /// Instructions per call of [`Isa::run`]: large enough to amortise, small enough to honour
 /// limits and debugger interrupts promptly.
 const BATCH: u64 = 1 << 16;
@@ -336,6 +341,58 @@ impl Machine {
             }
         }
         None
+    }
+
+    /// When the run ends while the firmware spins on a device register that never changes
+    /// (at least [`POLL_NOTE_MIN`] identical reads, the last within [`POLL_NOTE_RECENT`]
+    /// cycles): a sentence naming the register, the bits the loop tests and the count, e.g.
+    /// `firmware polled RCC_CR (0x40021000) bit 25 PLLRDY 1,000,000 times; it never changed`.
+    pub fn poll_note(&self) -> Option<String> {
+        let p = self.bus.poll;
+        if p.count < POLL_NOTE_MIN || self.bus.now.saturating_sub(p.last) > POLL_NOTE_RECENT {
+            return None;
+        }
+        let desc = self.bus.chip.and_then(|c| c.peripheral_at(p.addr));
+        let reg = desc.and_then(|d| {
+            let r = d.register_holding(p.addr - d.base)?;
+            Some((d, r))
+        });
+        let name = match (desc, reg) {
+            (_, Some((d, r))) => format!("{}_{}", d.name, r.name),
+            (Some(d), None) => format!("{}+0x{:x}", d.name, p.addr - d.base),
+            (None, None) => self
+                .bus
+                .devices
+                .iter()
+                .find(|m| p.addr.wrapping_sub(m.base) < m.size)
+                .map_or_else(
+                    || "a device register".to_string(),
+                    |m| format!("{}+0x{:x}", m.dev.name(), p.addr - m.base),
+                ),
+        };
+        let mut bits = String::new();
+        if let Some(mask) = self
+            .isa
+            .polled_bits(&self.bus, self.cpu.pc())
+            .filter(|m| *m != 0 && m.count_ones() <= 4)
+        {
+            let named: Vec<String> = (0..32u8)
+                .rev()
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| match reg.and_then(|(_, r)| r.field_at(b)) {
+                    Some(f) => format!("{b} {}", f.name),
+                    None => b.to_string(),
+                })
+                .collect();
+            let word = if named.len() == 1 { "bit" } else { "bits" };
+            bits = format!(" {word} {}", named.join(", "));
+        }
+        Some(format!(
+            "firmware polled {name} (0x{:08x}){bits} {} times; it never changed (it reads 0x{:x})",
+            p.addr,
+            crate::report::group(p.count),
+            p.value
+        ))
     }
 
     /// Why the machine stopped, if it has.

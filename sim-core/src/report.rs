@@ -259,7 +259,17 @@ impl Report {
                 _ => None,
             },
             stop_reason: reason.key().to_string(),
-            stop_detail: stop_detail(reason),
+            stop_detail: match (reason, m.poll_note()) {
+                (
+                    StopReason::InstructionLimit(_)
+                    | StopReason::CycleLimit(_)
+                    | StopReason::TimeLimit(_),
+                    Some(note),
+                ) => {
+                    format!("{}; {note}", stop_detail(reason))
+                }
+                _ => stop_detail(reason),
+            },
             instructions: m.stats.instructions,
             cycles,
             sleep_cycles: m.stats.sleep_cycles,
