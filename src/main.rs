@@ -17,20 +17,30 @@ use sim_core::units::bytes;
 
 fn boards() {
     println!(
-        "{:<15} {:<14} {:>8} {:>10} {:>10}  description",
-        "board", "core", "MHz", "flash", "sram"
+        "{:<15} {:<14} {:<10} {:>14} {:>10} {:>10}  description",
+        "board", "core", "chip", "MHz reset/max", "flash", "sram"
     );
     for b in Board::builtin() {
+        let mhz = sim_core::report::mhz;
+        let clock = match b.max_clock_hz {
+            Some(max) if max != b.clock_hz => format!("{}/{}", mhz(b.clock_hz), mhz(max)),
+            _ => mhz(b.clock_hz),
+        };
         println!(
-            "{:<15} {:<14} {:>8} {:>10} {:>10}  {}",
+            "{:<15} {:<14} {:<10} {:>14} {:>10} {:>10}  {}",
             b.name,
             b.core.name(),
-            b.clock_hz / 1_000_000,
+            b.chip.as_deref().unwrap_or("-"),
+            clock,
             bytes(b.total(RegionKind::Flash)),
             bytes(b.total(RegionKind::Sram)),
             b.description
         );
     }
+    println!(
+        "\nA chip board starts at its reset clock; the firmware's clock configuration sets the clock \
+         the report uses (--clock HZ pins it)."
+    );
 }
 
 /// The bundled demo: MLPerf Tiny keyword spotting (DS-CNN, int8) on the default board.
