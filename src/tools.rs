@@ -82,45 +82,86 @@ pub fn disasm(args: DisasmArgs) -> Result<i32, Failure> {
         }
     }
     let mut out = String::new();
-    for f in funcs {
+    let mut printed = 0usize;
+    'funcs: for f in funcs {
         out.push_str(&format!("\n{:08x} <{}>:\n", f.addr, f.name));
-        let mut addr = f.addr;
-        let end = f.addr + f.size;
+        let mut addr = u64::from(f.addr);
+        let end = addr + u64::from(f.size);
         while addr < end {
-            let Some(bytes) = load_bytes(&image, addr, 4.min(end - addr)) else {
+            if printed == DISASM_MAX_INSTRUCTIONS {
+                eprintln!(
+                    "thimble: disasm: stopped after {DISASM_MAX_INSTRUCTIONS} instructions (the limit of one listing)"
+                );
+                break 'funcs;
+            }
+            printed += 1;
+            // A symbol may claim an odd size or end inside a 32-bit instruction (its size is
+            // the ELF's word, possibly wrong): what is left prints as bytes.
+            let want = (end - addr).min(4) as u32;
+            let Some(bytes) = load_bytes(&image, addr as u32, want) else {
                 break;
             };
-            let hw1 = u16::from_le_bytes([bytes[0], bytes[1]]);
-            let (instr, len) = if isa_thumb::decode::is_32bit(hw1) && bytes.len() == 4 {
-                let hw2 = u16::from_le_bytes([bytes[2], bytes[3]]);
-                (isa_thumb::decode::decode_for(hw1, hw2, arch, fpu), 4)
+            let hw = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
+            if bytes.len() < 2 || (isa_thumb::decode::is_32bit(hw(0)) && bytes.len() < 4) {
+                let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                out.push_str(&format!(
+                    "{addr:8x}:  {:<10} .byte {} (the symbol ends inside an instruction)\n",
+                    hex.join(" "),
+                    hex.iter()
+                        .map(|h| format!("0x{h}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                break;
+            }
+            let (instr, len) = if isa_thumb::decode::is_32bit(hw(0)) {
+                (isa_thumb::decode::decode_for(hw(0), hw(2), arch, fpu), 4)
             } else {
-                (isa_thumb::decode::decode_for(hw1, 0, arch, fpu), 2)
+                (isa_thumb::decode::decode_for(hw(0), 0, arch, fpu), 2)
             };
             // Halfwords as objdump prints them.
-            let hex = bytes[..len]
-                .chunks(2)
-                .map(|h| format!("{:04x}", u16::from_le_bytes([h[0], h[1]])))
+            let hex = (0..len)
+                .step_by(2)
+                .map(|i| format!("{:04x}", hw(i)))
                 .collect::<Vec<_>>()
                 .join(" ");
             out.push_str(&format!(
                 "{addr:8x}:  {hex:<10} {}\n",
-                isa_thumb::disasm::disasm(&instr, addr)
+                isa_thumb::disasm::disasm(&instr, addr as u32)
             ));
-            addr += len as u32;
+            addr += len as u64;
         }
     }
-    print!("{out}");
+    write_stdout(out.as_bytes())?;
     Ok(exit::OK)
 }
 
-fn load_bytes(image: &Image, addr: u32, len: u32) -> Option<Vec<u8>> {
-    let seg = image.segments.iter().find(|s| {
-        addr >= s.paddr
-            && u64::from(addr) + u64::from(len) <= u64::from(s.paddr) + s.data.len() as u64
-    })?;
+/// At most this many instructions in one `thimble disasm` listing: overlapping function
+/// symbols could otherwise make a small ELF print without end.
+pub const DISASM_MAX_INSTRUCTIONS: usize = 4 << 20;
+
+/// Writes a listing to stdout; a reader that went away (`| head`) ends it quietly.
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            exit::OUTPUT,
+            format!("stdout: cannot write: {e}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Up to `len` bytes of the segment that holds `addr` (fewer where the segment ends).
+fn load_bytes(image: &Image, addr: u32, len: u32) -> Option<&[u8]> {
+    let seg = image
+        .segments
+        .iter()
+        .find(|s| addr >= s.paddr && u64::from(addr) < u64::from(s.paddr) + s.data.len() as u64)?;
     let off = (addr - seg.paddr) as usize;
-    Some(seg.data[off..off + len as usize].to_vec())
+    let end = (off + len as usize).min(seg.data.len());
+    Some(&seg.data[off..end])
 }
 
 /// `thimble model import MODEL.tflite`.

@@ -1750,20 +1750,24 @@ pub fn decode(hw1: u16, hw2: u16, arch: Arch) -> Instr {
     }
 }
 
-/// Like [`decode`], for a core whose FPU is `fpu`: FP instructions that FPU lacks (FPv5-only
-/// ones on FPv4-SP, double precision on single-precision FPUs) are UNDEFINED, as on silicon.
-/// With no FPU at all, FP encodings stay [`Instr::Fp`]: the executor raises NOCP for them
-/// (ARMv7-M B3.2.15), not UNDEFINSTR.
+/// Like [`decode`], for a core whose FPU is `fpu`: encodings in the FPU's space that it lacks
+/// (FPv5-only ones on FPv4-SP, double precision on single-precision FPUs, D16-D31, CP10/CP11
+/// encodings that are no FP instruction) are [`UndefReason::NotInFpu`]: NOCP when CPACR denies
+/// access, else UNDEFINSTR, as on silicon and in QEMU. With no FPU at all, FP encodings stay
+/// [`Instr::Fp`]: the executor raises NOCP for them (ARMv7-M B3.2.15), not UNDEFINSTR.
 pub fn decode_for(hw1: u16, hw2: u16, arch: Arch, fpu: sim_core::board::FpuKind) -> Instr {
+    let has_fpu = fpu != sim_core::board::FpuKind::None;
     match decode(hw1, hw2, arch) {
-        Instr::Fp { enc, op }
-            if fpu != sim_core::board::FpuKind::None && !crate::fp::available(&op, fpu) =>
-        {
-            Instr::Undefined {
-                enc,
-                reason: UndefReason::NotInArch,
-            }
-        }
+        Instr::Fp { enc, op } if has_fpu && !crate::fp::available(&op, fpu) => Instr::Undefined {
+            enc,
+            reason: UndefReason::NotInFpu,
+        },
+        Instr::Coproc {
+            enc, cp: 10 | 11, ..
+        } if has_fpu => Instr::Undefined {
+            enc,
+            reason: UndefReason::NotInFpu,
+        },
         other => other,
     }
 }

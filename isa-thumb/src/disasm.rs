@@ -613,6 +613,7 @@ pub fn parts(instr: &Instr, addr: u32) -> (String, String) {
                 UndefReason::Undefined => "<undefined>",
                 UndefReason::Unpredictable => "<unpredictable>",
                 UndefReason::NotInArch => "<not in arch>",
+                UndefReason::NotInFpu => "<not in this FPU>",
             }
             .into(),
             String::new(),

@@ -426,21 +426,23 @@ pub fn reset(cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Fault> {
 /// CPACR field for CP10 (CP11 must match; ARMv7-M B3.2.20).
 const CPACR_CP10_SHIFT: u32 = 20;
 
+/// Whether the core may use CP10/CP11 now: an FPU, and CPACR granting access (full, or
+/// privileged-only while privileged). Without it every FP-space encoding is a NOCP UsageFault.
+pub fn fp_access_allowed(cpu: &Cpu, bus: &Bus) -> bool {
+    bus.exc.has_fpu
+        && match (bus.exc.cpacr >> CPACR_CP10_SHIFT) & 3 {
+            0b01 => cpu.privileged(),
+            0b11 => true,
+            _ => false,
+        }
+}
+
 /// `ExecuteFPCheck()` (ARMv7-M B1.5.11 / B5.1): call before executing any FP instruction.
 /// Checks CPACR (NOCP UsageFault when the FPU is absent or access is denied), stores a lazily
 /// reserved FP frame ([`preserve_fp_state`]) and, with FPCCR.ASPEN, marks the FP context active
 /// (CONTROL.FPCA) loading FPSCR's AHP/DN/FZ/RMode from FPDSCR for a new context.
 pub fn fp_execute_check(cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Fault> {
-    if !bus.exc.has_fpu {
-        return Err(Fault::Usage(UsageCause::NoCoprocessor));
-    }
-    let access = (bus.exc.cpacr >> CPACR_CP10_SHIFT) & 3;
-    let allowed = match access {
-        0b01 => cpu.privileged(),
-        0b11 => true,
-        _ => false,
-    };
-    if !allowed {
+    if !fp_access_allowed(cpu, bus) {
         return Err(Fault::Usage(UsageCause::NoCoprocessor));
     }
     if bus.exc.fpccr & fpccr::LSPACT != 0 {

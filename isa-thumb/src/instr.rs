@@ -425,6 +425,11 @@ pub enum UndefReason {
     /// The instruction exists, but not in the selected architecture (e.g. a v7-M instruction
     /// on cortex-m0plus, a DSP instruction on cortex-m3).
     NotInArch,
+    /// An encoding in the FPU's space (coprocessors 10 and 11) that the core's FPU lacks:
+    /// double precision on a single-precision FPU, an FPv5 instruction on FPv4-SP, a D
+    /// register above D15, or no FP instruction at all. As on silicon (and in QEMU), CP10
+    /// access is checked first: NOCP when CPACR denies it, UNDEFINSTR otherwise.
+    NotInFpu,
 }
 
 /// A decoded instruction. See the module documentation for field conventions.

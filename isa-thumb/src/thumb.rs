@@ -150,7 +150,9 @@ impl Thumb {
         self.core.monitor
     }
 
-    /// Fetches and decodes the instruction at `pc` (no cache).
+    /// Fetches and decodes the instruction at `pc` (no cache). 32-bit encodings go through
+    /// [`crate::decode::decode_for`], so that FP instructions the core's FPU lacks (double
+    /// precision on FPv4-SP and FPv5-SP, D16-D31 on every M-profile FPU) are UNDEFINED.
     fn fetch_decode(&self, bus: &Bus, pc: u32) -> Result<(Instr, u32, bool), Trap> {
         if execute_never(pc) {
             return Err(fetch_fault(pc).into());
@@ -166,16 +168,12 @@ impl Thumb {
             let hw2 = u16::from_le_bytes([r2.data[off2], r2.data[off2 + 1]]);
             let cacheable = cacheable && r2.kind == RegionKind::Flash;
             Ok((
-                crate::decode::decode32(hw1, hw2, self.core.arch),
+                crate::decode::decode_for(hw1, hw2, self.core.arch, self.core.fpu),
                 4,
                 cacheable,
             ))
         } else {
-            Ok((
-                crate::decode::decode_for(hw1, 0, self.core.arch, self.core.fpu),
-                2,
-                cacheable,
-            ))
+            Ok((crate::decode::decode16(hw1, self.core.arch), 2, cacheable))
         }
     }
 

@@ -122,8 +122,9 @@ fn decoded_instructions_name_their_encoding() {
     );
 }
 
-/// FPv4-SP (cortex-m4f) lacks FPv5's VMAXNM and double precision: UNDEFINED there; without an
-/// FPU the encodings stay FP instructions so that the executor raises NOCP.
+/// FPv4-SP (cortex-m4f) lacks FPv5's VMAXNM and double precision: UNDEFINED there (NotInFpu:
+/// NOCP first when CPACR denies CP10); without an FPU the encodings stay FP instructions so
+/// that the executor raises NOCP.
 #[test]
 fn fp_instructions_follow_the_fpu() {
     use isa_thumb::decode::decode_for;
@@ -137,7 +138,7 @@ fn fp_instructions_follow_the_fpu() {
     assert!(matches!(
         fp(vmaxnm, FpuKind::Fpv4Sp),
         Instr::Undefined {
-            reason: UndefReason::NotInArch,
+            reason: UndefReason::NotInFpu,
             ..
         }
     ));

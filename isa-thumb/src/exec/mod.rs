@@ -12,7 +12,7 @@ pub mod ops;
 pub mod sys;
 
 use crate::alu::{self, shift, shift_c};
-use crate::instr::{Barrier, DpOp, Hint, Instr, MemSize, Offset, Operand2};
+use crate::instr::{Barrier, DpOp, Hint, Instr, MemSize, Offset, Operand2, UndefReason};
 use crate::thumb::Core;
 use mem::Align;
 use ops::{address, bx_write_pc, count, dp, Dp};
@@ -901,6 +901,12 @@ impl Core {
                 Ok(retired(InstrClass::System, t.alu, Flow::Plain))
             }
             Instr::Bkpt { imm, .. } => Err(Trap::Breakpoint(imm)),
+            Instr::Undefined {
+                reason: UndefReason::NotInFpu,
+                ..
+            } if !crate::exception::fp_access_allowed(cpu, bus) => {
+                Err(Fault::Usage(UsageCause::NoCoprocessor).into())
+            }
             Instr::Udf { .. } | Instr::Undefined { .. } => Err(undefined()),
             Instr::Dsp { op, .. } => {
                 crate::dsp::execute(&op, cpu)?;
