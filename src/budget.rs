@@ -46,6 +46,19 @@ const KEYS: [(&str, Key, Quantity); 9] = [
     ("roi.energy_uj", Key::RoiEnergyUj, Quantity::Microjoules),
 ];
 
+impl Quantity {
+    /// The largest budget that means something: 2^64 - 1 cycles (the counter), 4 GiB (the
+    /// 32-bit address space), 10^12 ms (31 years), 10^15 µJ (1 GJ).
+    fn max(self) -> (f64, &'static str) {
+        match self {
+            Quantity::Count => (u64::MAX as f64, "2^64 - 1 cycles"),
+            Quantity::Bytes => (4.0 * 1024.0 * 1024.0 * 1024.0, "4 GiB"),
+            Quantity::Millis => (1e12, "1e12 ms"),
+            Quantity::Microjoules => (1e15, "1e15 µJ"),
+        }
+    }
+}
+
 /// A unit as the user wrote it: its label in messages and its size in the key's base unit
 /// (cycles, bytes, ms, µJ).
 #[derive(Debug, Clone, PartialEq)]
@@ -164,10 +177,15 @@ impl Budgets {
                         }
                     ))
                 })?;
+                let limit = value * unit.scale;
+                let (max, says) = q.max();
+                if limit > max {
+                    return Err(bad(format!("out of range (at most {says})")));
+                }
                 out.push(Budget {
                     key,
                     name,
-                    limit: value * unit.scale,
+                    limit,
                     written: digits.to_string(),
                     unit,
                 });
@@ -287,6 +305,19 @@ mod tests {
         );
         assert!(Budgets::parse(&["cycles=-3".into()]).is_err());
         assert!(Budgets::parse(&["cycles=".into()]).is_err());
+        for (item, says) in [
+            ("sram=1e308M", "at most 4 GiB"),
+            ("stack=5000000K", "at most 4 GiB"),
+            ("cycles=1e20", "at most 2^64 - 1 cycles"),
+            ("roi.cycles=1e11G", "at most 2^64 - 1 cycles"),
+            ("latency_ms=1e300", "at most 1e12 ms"),
+            ("energy_uj=1e10J", "at most 1e15 µJ"),
+        ] {
+            let e = Budgets::parse(&[item.into()]).unwrap_err();
+            assert_eq!(e.code, exit::BAD_ARGUMENT);
+            assert!(e.message.contains(says), "{item}: {}", e.message);
+        }
+        assert!(Budgets::parse(&["sram=4194304K".into()]).is_ok(), "4 GiB itself");
     }
 
     #[test]

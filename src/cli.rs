@@ -104,8 +104,8 @@ pub struct BoardArgs {
     /// Override the board's core (cortex-m0plus, cortex-m3, cortex-m4, cortex-m4f, cortex-m7).
     #[arg(long)]
     pub core: Option<String>,
-    /// Override the board's clock in Hz.
-    #[arg(long)]
+    /// Override the board's clock in Hz (at most 10 GHz).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=MAX_CLOCK_HZ))]
     pub clock: Option<u64>,
 }
 
@@ -118,11 +118,11 @@ pub struct RunOptions {
     /// CI gating and limits (see `ci` below).
     #[command(flatten)]
     pub ci: CiOptions,
-    /// Stop after this many cycles.
-    #[arg(long, value_name = "N")]
+    /// Stop after this many cycles (1 to 10^15).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT))]
     pub max_cycles: Option<u64>,
-    /// Stop after this many instructions.
-    #[arg(long, value_name = "N")]
+    /// Stop after this many instructions (1 to 10^15).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT))]
     pub max_instructions: Option<u64>,
     /// Fail (exit 73) when a figure exceeds its budget: cycles=2M,latency_ms=20,sram=64KiB,
     /// flash=1MiB,stack=8K,energy_uj=500, and for the slowest call of a --roi function
@@ -146,10 +146,10 @@ pub struct RunOptions {
     #[arg(long, value_name = "FILE")]
     pub profile_out: Option<PathBuf>,
     /// Duty cycle for the battery estimate: the run repeats every SECONDS, sleeping between.
-    #[arg(long, value_name = "SECONDS", requires = "battery")]
+    #[arg(long, value_name = "SECONDS", requires = "battery", value_parser = positive_up_to_1e9)]
     pub duty: Option<f64>,
     /// Battery capacity in mAh for the battery-life estimate (with --duty).
-    #[arg(long, value_name = "MAH", requires = "duty")]
+    #[arg(long, value_name = "MAH", requires = "duty", value_parser = positive_up_to_1e9)]
     pub battery: Option<f64>,
     /// Do not print the report on stderr.
     #[arg(long, short)]
@@ -206,4 +206,20 @@ pub struct DemoArgs {
     /// Run options.
     #[command(flatten)]
     pub opts: RunOptions,
+}
+
+/// The largest `--max-cycles` / `--max-instructions`: 10^15 (weeks of simulation at
+/// thimble's speed; larger values would only hide a missing limit).
+pub const MAX_LIMIT: u64 = 1_000_000_000_000_000;
+/// The largest `--clock`: 10 GHz (Cortex-M parts run below 1 GHz).
+pub const MAX_CLOCK_HZ: u64 = 10_000_000_000;
+
+/// `--duty` / `--battery`: a finite number above 0 and at most 10^9.
+fn positive_up_to_1e9(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if v > 0.0 && v <= 1e9 {
+        Ok(v)
+    } else {
+        Err(format!("{s} is out of range (above 0, at most 1e9)"))
+    }
 }

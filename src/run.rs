@@ -49,17 +49,26 @@ pub fn load_inputs(m: &mut Machine, opts: &RunOptions) -> Result<(), Failure> {
     for spec in &opts.load {
         let (name, file) = split_pair("--load", spec)?;
         let (addr, size) = data_symbol(m, "--load", name)?;
-        let bytes = std::fs::read(file).map_err(|e| {
-            Failure::new(exit::NO_INPUT, format!("--load {file}: cannot read: {e}"))
-        })?;
-        if bytes.len() as u64 != u64::from(size) {
-            return Err(Failure::new(
+        // Only a regular file of exactly the symbol's size is read (a FIFO or a device would
+        // block or never end).
+        let cannot = |e: sim_core::input::InputError| {
+            Failure::new(exit::NO_INPUT, format!("--load {file}: {e}"))
+        };
+        let mismatch = |n: u64| {
+            Failure::new(
                 exit::BAD_ARGUMENT,
-                format!(
-                    "--load {name}={file}: the file has {} bytes but {name} is {size} bytes",
-                    bytes.len()
-                ),
-            ));
+                format!("--load {name}={file}: the file has {n} bytes but {name} is {size} bytes"),
+            )
+        };
+        let (_, file_size) = sim_core::input::open_regular(Path::new(file)).map_err(cannot)?;
+        if file_size != u64::from(size) {
+            return Err(mismatch(file_size));
+        }
+        let bytes =
+            sim_core::input::read_limited(Path::new(file), u64::from(size), "this --load file")
+                .map_err(cannot)?;
+        if bytes.len() as u64 != u64::from(size) {
+            return Err(mismatch(bytes.len() as u64));
         }
         m.bus.poke_bytes(addr, &bytes).map_err(|e| {
             Failure::new(

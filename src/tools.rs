@@ -166,12 +166,9 @@ fn load_bytes(image: &Image, addr: u32, len: u32) -> Option<&[u8]> {
 
 /// `thimble model import MODEL.tflite`.
 pub fn model_import(model: &Path, out: &Path, name: Option<String>) -> Result<i32, Failure> {
-    let bytes = std::fs::read(model).map_err(|e| {
-        Failure::new(
-            exit::NO_INPUT,
-            format!("{}: cannot read: {e}", model.display()),
-        )
-    })?;
+    let bytes =
+        sim_core::input::read_limited(model, sim_core::input::MAX_MODEL_BYTES, "a .tflite model")
+            .map_err(|e| Failure::new(exit::NO_INPUT, format!("{}: {e}", model.display())))?;
     let name = name.unwrap_or_else(|| {
         model.file_stem().map_or_else(
             || "model".into(),

@@ -44,6 +44,9 @@ pub struct GdbTarget {
     pub debugger: Debugger,
     exec: Exec,
     fpu: bool,
+    /// `bus.now` and elapsed seconds at the last `monitor reset`: the figures shown count
+    /// from there.
+    base: (u64, f64),
 }
 
 impl GdbTarget {
@@ -60,7 +63,35 @@ impl GdbTarget {
             debugger: Debugger::default(),
             exec: Exec::Continue,
             fpu,
+            base: (0, 0.0),
         }
+    }
+
+    /// Cycles since the start or the last `monitor reset`.
+    pub fn cycles(&self) -> u64 {
+        self.machine.bus.now - self.base.0
+    }
+
+    /// Simulated seconds since the start or the last `monitor reset`.
+    pub fn seconds(&self) -> f64 {
+        self.machine.elapsed_seconds() - self.base.1
+    }
+
+    /// `monitor reset`: the core from the vector table, and the statistics from zero
+    /// (instructions, cycles, per-function counts, stack marks, faults); regions of interest
+    /// stay registered. Memory keeps its contents, as on silicon.
+    pub fn reset(&mut self) -> Result<(), StopReason> {
+        let old = std::mem::take(&mut self.machine.stats);
+        self.machine.stats.roi = old
+            .roi
+            .iter()
+            .map(|t| sim_core::stats::RoiTrack::new(t.addr))
+            .collect();
+        self.machine.faults.clear();
+        self.base = (self.machine.bus.now, self.machine.elapsed_seconds());
+        let r = self.machine.reset();
+        self.debugger.refresh(&self.machine);
+        r
     }
 
     fn stop_reason(&self, s: Option<DebugStop>) -> SingleThreadStopReason<u32> {
@@ -93,7 +124,7 @@ impl GdbTarget {
     pub fn report(&self) -> String {
         let m = &self.machine;
         let instr = m.stats.instructions;
-        let cycles = m.bus.now;
+        let cycles = self.cycles();
         let mut out = format!(
             "board {} ({}) at {} Hz\ninstructions {instr}\ncycles {cycles}\n",
             m.board.name,
@@ -103,7 +134,7 @@ impl GdbTarget {
         if instr > 0 {
             out.push_str(&format!("cpi {:.3}\n", cycles as f64 / instr as f64));
         }
-        out.push_str(&format!("seconds {:.9}\n", m.elapsed_seconds()));
+        out.push_str(&format!("seconds {:.9}\n", self.seconds()));
         let sp0 = m.bus.peek(m.board.reset_vtor(), 4).unwrap_or(0);
         if m.stats.msp_low <= sp0 {
             out.push_str(&format!("stack_peak {} bytes\n", sp0 - m.stats.msp_low));
@@ -315,14 +346,13 @@ impl MonitorCmd for GdbTarget {
         let cmd = String::from_utf8_lossy(cmd);
         match cmd.trim() {
             "cycles" => {
-                let m = &self.machine;
                 outputln!(
                     out,
                     "{} cycles, {} instructions ({:.6} s at {} Hz)",
-                    m.bus.now,
-                    m.stats.instructions,
-                    m.elapsed_seconds(),
-                    m.clock_hz()
+                    self.cycles(),
+                    self.machine.stats.instructions,
+                    self.seconds(),
+                    self.machine.clock_hz()
                 );
             }
             "report" => {
@@ -330,14 +360,14 @@ impl MonitorCmd for GdbTarget {
                     outputln!(out, "{line}");
                 }
             }
-            "reset" => {
-                let r = self.machine.reset();
-                self.debugger.refresh(&self.machine);
-                match r {
-                    Ok(()) => outputln!(out, "core reset; pc = 0x{:08x}", self.machine.cpu.pc()),
-                    Err(e) => outputln!(out, "reset failed: {}", e.key()),
-                }
-            }
+            "reset" => match self.reset() {
+                Ok(()) => outputln!(
+                    out,
+                    "core and statistics reset; pc = 0x{:08x}",
+                    self.machine.cpu.pc()
+                ),
+                Err(e) => outputln!(out, "reset failed: {}", e.key()),
+            },
             other => {
                 outputln!(
                     out,

@@ -1,6 +1,7 @@
 //! The gdb server over real TCP on 127.0.0.1 with a raw remote-protocol client: registers,
-//! memory, breakpoints, watchpoints, step, continue, Ctrl-C, monitor commands, detach, and
-//! garbage that must not crash it. The machine is the committed demo.elf with the tests'
+//! memory, breakpoints, watchpoints, step, continue, Ctrl-C, monitor commands, detach and
+//! reconnection, one client at a time, `-` for a bad checksum, and garbage that must not crash
+//! it. The machine is the committed demo.elf with the tests'
 //! stand-in ISA (tui/tests/common).
 
 #[path = "../../tui/tests/common/mod.rs"]
@@ -120,8 +121,9 @@ fn sym(name: &str) -> u32 {
 }
 
 #[test]
-fn break_continue_registers_memory_step_detach() {
-    let (mut c, h) = start(|_| {});
+fn break_continue_registers_memory_step_detach_reconnect_reset() {
+    let (addr, h) = start_at(|_| {});
+    let mut c = connect(addr);
     assert!(c.ask("qSupported:swbreak+;hwbreak+").contains("PacketSize"));
     let xml = c.ask("qXfer:features:read:target.xml:0,fff");
     assert!(
@@ -184,7 +186,25 @@ fn break_continue_registers_memory_step_detach() {
     assert!(c.monitor("frob").contains("unknown monitor command"));
     assert_eq!(c.ask("z0,84,2"), "OK");
     assert_eq!(c.ask("D"), "OK");
-    assert_eq!(h.join().unwrap().unwrap(), gdb::SessionEnd::Detached);
+    drop(c);
+    // The server keeps listening after a detach: a new gdb finds the machine as it was,
+    // and `monitor reset` starts the statistics from zero with the core.
+    let mut c = connect(addr);
+    assert!(c.ask("qSupported:multiprocess+").contains("PacketSize"));
+    assert_eq!(reg(&c.ask("g"), 15), main + 2);
+    assert!(!c.monitor("cycles").starts_with("0 cycles"));
+    let r = c.monitor("reset");
+    assert!(r.contains("core and statistics reset"), "{r}");
+    assert_eq!(reg(&c.ask("g"), 15), sym("Reset_Handler"));
+    let cycles = c.monitor("cycles");
+    assert!(
+        cycles.starts_with("0 cycles, 0 instructions (0.000000 s"),
+        "{cycles}"
+    );
+    let report = c.monitor("report");
+    assert!(report.contains("instructions 0\ncycles 0\n"), "{report}");
+    c.send("k");
+    assert_eq!(h.join().unwrap().unwrap(), gdb::SessionEnd::Killed);
 }
 
 #[test]
@@ -202,7 +222,7 @@ fn write_watchpoint_stops_after_the_store() {
     let stop = c.ask("c");
     assert!(stop.contains("watch:2000fffc"), "{stop}");
     assert_eq!(c.ask("m2000fffc,4"), "ffffffff");
-    assert_eq!(c.ask("D"), "OK");
+    c.send("k");
     h.join().unwrap().unwrap();
 }
 
@@ -237,8 +257,20 @@ fn hex_le(v: u32) -> String {
 fn garbage_and_malformed_packets_do_not_crash_the_server() {
     let (addr, h) = start_at(|_| {});
     let mut c = connect(addr);
-    c.s.write_all(b"\x00\xff garbage $$$ ##").unwrap();
-    c.s.write_all(b"$m0,4#00").unwrap(); // bad checksum
+    // Stray bytes between packets are dropped; a bad checksum is answered `-` (gdb sends
+    // the packet again) and the session goes on.
+    c.s.write_all(b"\x00\xff garbage").unwrap();
+    c.s.write_all(b"$m0,4#00").unwrap();
+    assert_eq!(c.read_byte(), b'-', "bad checksum");
+    assert_eq!(c.ask("m0,4"), "00000120");
+    // Longer than the packet buffer: refused the same way.
+    let long = "m".repeat(5000);
+    c.send(&long);
+    assert_eq!(c.read_byte(), b'-', "oversized packet");
+    assert_eq!(c.ask("m0,4"), "00000120");
+    // A packet gdbstub cannot parse is answered as unsupported, and the client served on.
+    assert_eq!(c.ask("qSupported"), "");
+    assert_eq!(c.ask("m0,4"), "00000120");
     for p in [
         "m",
         "mzz,4",
@@ -261,11 +293,33 @@ fn garbage_and_malformed_packets_do_not_crash_the_server() {
     assert!(c.ask("qSupported:multiprocess+").contains("PacketSize"));
     let g = c.ask("g");
     assert_eq!(reg(&g, 15), sym("Reset_Handler"));
-    assert_eq!(c.ask("D"), "OK");
+    c.send("k");
     assert_eq!(
         h.join().expect("no panic").unwrap(),
-        gdb::SessionEnd::Detached
+        gdb::SessionEnd::Killed
     );
+}
+
+/// One gdb at a time: a second one is told so (an `E.` reply to its first packet) and
+/// disconnected; once the first detaches, the next is served.
+#[test]
+fn a_second_client_is_told_the_server_is_busy() {
+    let (addr, h) = start_at(|_| {});
+    let mut first = connect(addr);
+    assert!(first.ask("qSupported:multiprocess+").contains("PacketSize"));
+    let mut second = connect(addr);
+    let reply = second.ask("qSupported");
+    assert_eq!(reply, gdb::BUSY);
+    let mut rest = Vec::new();
+    let _ = second.s.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "closed after the reply: {rest:?}");
+    assert_eq!(first.ask("m0,4"), "00000120", "the first is still served");
+    assert_eq!(first.ask("D"), "OK");
+    drop(first);
+    let mut third = connect(addr);
+    assert!(third.ask("qSupported:multiprocess+").contains("PacketSize"));
+    third.send("k");
+    assert_eq!(h.join().unwrap().unwrap(), gdb::SessionEnd::Killed);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! gdb-multiarch against the server: a prebuilt firmware ELF on the real Thumb executor and
 //! devices, served on 127.0.0.1, driven by a gdb batch (target remote, break main, continue,
-//! info registers, x/4xw $sp, stepi, monitor cycles, detach). Needs gdb-multiarch: fails when
-//! CI=true and it is missing, skips with a notice otherwise.
+//! info registers, x/4xw $sp, stepi, monitor cycles, detach), then a second gdb on the same
+//! server (monitor reset, monitor cycles from zero, kill) while a third is refused. Needs
+//! gdb-multiarch: fails when CI=true and it is missing, skips with a notice otherwise.
 
 use sim_core::board::Board;
 use sim_core::console::Console;
@@ -9,7 +10,35 @@ use sim_core::loader::Image;
 use sim_core::machine::Machine;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
+
+fn gdb_batch(elf: &Path, port: u16, cmds: &[&str]) -> Command {
+    let mut c = Command::new("gdb-multiarch");
+    c.args([
+        "-nx",
+        "-batch",
+        "-ex",
+        "set confirm off",
+        "-ex",
+        "set pagination off",
+    ])
+    .arg("-ex")
+    .arg(format!("file {}", elf.display()))
+    .arg("-ex")
+    .arg(format!("target remote 127.0.0.1:{port}"));
+    for cmd in cmds {
+        c.args(["-ex", cmd]);
+    }
+    c
+}
+
+fn output_text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
 
 fn machine(elf: &Path) -> Machine {
     let image = Image::from_file(elf).unwrap();
@@ -89,8 +118,6 @@ fn gdb_multiarch_breaks_at_main_reads_registers_and_memory_steps_and_detaches() 
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let end = server.join().expect("server thread").expect("session");
-    assert_eq!(end, gdb::SessionEnd::Detached, "{text}");
     assert!(text.contains("Breakpoint 1, main"), "{text}");
     for r in [
         "r0 ", "r12 ", "sp ", "lr ", "pc ", "xpsr ", "msp ", "psp ", "primask ", "control ",
@@ -130,4 +157,38 @@ fn gdb_multiarch_breaks_at_main_reads_registers_and_memory_steps_and_detaches() 
         text.contains("Detaching") || text.contains("detached"),
         "{text}"
     );
+
+    // The server still listens: a second gdb resets core and statistics and, while it is
+    // connected, a third is told that one gdb at a time is served.
+    let second = gdb_batch(
+        &elf,
+        port,
+        &[
+            "monitor cycles",
+            "monitor reset",
+            "monitor cycles",
+            "shell sleep 4",
+            "kill",
+        ],
+    )
+    .spawn_output();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let third = output_text(&gdb_batch(&elf, port, &["info registers"]).output().unwrap());
+    assert!(third.contains("one gdb at a time"), "third gdb:\n{third}");
+    let second = output_text(&second.join().unwrap());
+    assert!(second.contains("core and statistics reset"), "{second}");
+    assert!(second.contains("0 cycles, 0 instructions"), "{second}");
+    let end = server.join().expect("server thread").expect("session");
+    assert_eq!(end, gdb::SessionEnd::Killed, "{second}");
+}
+
+trait SpawnOutput {
+    fn spawn_output(self) -> std::thread::JoinHandle<Output>;
+}
+
+impl SpawnOutput for Command {
+    /// Runs the command on a thread and hands back its output.
+    fn spawn_output(mut self) -> std::thread::JoinHandle<Output> {
+        std::thread::spawn(move || self.output().expect("gdb-multiarch runs"))
+    }
 }

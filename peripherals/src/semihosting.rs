@@ -6,7 +6,15 @@
 //! only inside it: paths with `..` components are refused, absolute paths must lie inside the
 //! root, and the canonical path (symlinks resolved) must still lie inside the root; a file
 //! created for writing must have its parent inside the root and may not be a symlink. Refused
-//! opens return -1 with SYS_ERRNO = EACCES (13).
+//! opens return -1 with SYS_ERRNO = EACCES (13). Only regular files are opened: a FIFO
+//! would block the run and a device (`/dev/zero`) never ends, so both are refused the same way.
+//! At most [`MAX_HANDLES`] handles are open at once (then EMFILE).
+//!
+//! Console answers are fixed, so that a run counts the same cycles whether thimble's stdout is a
+//! terminal, a pipe or a CI log: SYS_ISTTY is 1 for the console handles (`:tt`: the C library
+//! line-buffers its output, as on a terminal) and 0 for files, and SYS_FLEN is 0 for the
+//! console. (QEMU answers SYS_ISTTY from its own stdout: 1 on a terminal, 0 in a pipe.)
+//! SYS_FLEN of a file is its size on the host.
 //!
 //! Determinism: SYS_CLOCK, SYS_ELAPSED and SYS_TIME derive from simulated cycles at the board
 //! clock; SYS_TIME counts from a fixed epoch, [`FIXED_EPOCH`] (2025-01-01T00:00:00Z), never
@@ -23,6 +31,10 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
+
+/// The most semihosting handles open at once (console handles included); SYS_OPEN beyond
+/// it fails with EMFILE.
+pub const MAX_HANDLES: usize = 1024;
 
 /// SYS_TIME of cycle 0: 2025-01-01T00:00:00Z, in seconds since 1970 (a fixed value so that runs
 /// are reproducible).
@@ -91,6 +103,8 @@ pub mod errno {
     pub const EIO: u32 = 5;
     /// Bad handle.
     pub const EBADF: u32 = 9;
+    /// Too many open handles ([`super::MAX_HANDLES`]).
+    pub const EMFILE: u32 = 24;
     /// Refused by the sandbox.
     pub const EACCES: u32 = 13;
     /// Bad argument (bad guest pointer, bad mode).
@@ -267,6 +281,9 @@ impl Semihosting {
         if mode > 11 {
             return self.fail(errno::EINVAL);
         }
+        if self.handles.len() >= MAX_HANDLES {
+            return self.fail(errno::EMFILE);
+        }
         if name == b":tt" {
             let h = match mode / 4 {
                 0 => Handle::Stdin,
@@ -287,6 +304,11 @@ impl Semihosting {
             Ok(p) => p,
             Err(e) => return self.fail(e),
         };
+        // Opening a FIFO blocks until its other end comes, a device never ends: regular
+        // files only (a new file does not exist yet).
+        if sim_core::input::not_regular(&path).is_some() {
+            return self.fail(errno::EACCES);
+        }
         let mut o = OpenOptions::new();
         match kind {
             0 => o.read(true).write(plus),
@@ -871,5 +893,63 @@ mod tests {
         assert_eq!(g.bus.peek_bytes(DATA, 5).unwrap(), b"SHFB\x03");
         assert_eq!(g.ret(op::SYS_ISERROR, &[u32::MAX]), 1);
         assert_eq!(g.ret(op::SYS_ISERROR, &[3]), 0);
+    }
+
+    /// A FIFO in the sandbox would block SYS_OPEN until a writer comes, a device never ends:
+    /// both are refused (EACCES) at once, for reading and for writing.
+    #[test]
+    fn fifos_and_devices_are_refused() {
+        let dir = TempDir::new("fifo");
+        let fifo = dir.0.join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", dir.0.join("zero")).unwrap();
+        std::fs::create_dir(dir.0.join("sub")).unwrap();
+        let mut g = guest(Some(&dir.0));
+        for name in ["pipe", "zero", "sub"] {
+            for mode in [0, 4, 8] {
+                assert_eq!(g.open(name, mode), -1, "{name} mode {mode}");
+                assert_eq!(g.errno(), errno::EACCES as i32, "{name} mode {mode}");
+            }
+        }
+    }
+
+    /// Console answers do not depend on the host: SYS_ISTTY is 1 for `:tt` and 0 for files,
+    /// SYS_FLEN is 0 for the console and the real size for files.
+    #[test]
+    fn console_answers_are_fixed_and_file_lengths_real() {
+        let dir = TempDir::new("flen");
+        std::fs::write(dir.0.join("six.txt"), b"abcdef").unwrap();
+        let mut g = guest(Some(&dir.0));
+        for mode in [0, 4, 8] {
+            let tt = g.open(":tt", mode);
+            assert_eq!(g.ret(op::SYS_ISTTY, &[tt as u32]), 1);
+            assert_eq!(g.ret(op::SYS_FLEN, &[tt as u32]), 0);
+        }
+        let f = g.open("six.txt", 0);
+        assert_eq!(g.ret(op::SYS_ISTTY, &[f as u32]), 0);
+        assert_eq!(g.ret(op::SYS_FLEN, &[f as u32]), 6);
+        // Written through a handle opened for writing: the length follows the writes.
+        let w = g.open("new.txt", 4);
+        g.put(DATA, b"0123456789");
+        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 0);
+        assert_eq!(g.ret(op::SYS_FLEN, &[w as u32]), 10);
+    }
+
+    /// A guest that opens without closing gets EMFILE after MAX_HANDLES, not unbounded
+    /// host memory.
+    #[test]
+    fn open_handles_are_capped() {
+        let mut g = guest(None);
+        for _ in 0..MAX_HANDLES {
+            assert!(g.open(":tt", 4) > 0);
+        }
+        assert_eq!(g.open(":tt", 4), -1);
+        assert_eq!(g.errno(), errno::EMFILE as i32);
+        assert_eq!(g.ret(op::SYS_CLOSE, &[1]), 0);
+        assert!(g.open(":tt", 4) > 0, "a closed handle makes room");
     }
 }

@@ -304,10 +304,11 @@ impl Board {
         }
         let path = Path::new(name_or_path);
         if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|source| BoardError::Io {
-                path: name_or_path.to_string(),
-                source,
-            })?;
+            let text = crate::input::read_text(path, crate::input::MAX_BOARD_BYTES, "a board file")
+                .map_err(|e| BoardError::Io {
+                    path: name_or_path.to_string(),
+                    source: std::io::Error::other(e),
+                })?;
             return Board::from_toml(&text, name_or_path);
         }
         Err(BoardError::Unknown {

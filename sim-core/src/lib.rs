@@ -16,6 +16,7 @@ pub mod debug;
 pub mod device;
 pub mod exception;
 pub mod fetch;
+pub mod input;
 pub mod isa;
 pub mod loader;
 pub mod machine;

@@ -2,8 +2,16 @@
 //! [`Image`]: loadable segments by physical (load) address, sections with run and load
 //! addresses, and symbols. Every defect is one [`LoadError`] naming the file and the number.
 
+use crate::input::{read_limited, InputError, MAX_ELF_BYTES};
 use goblin::elf::{header, program_header, section_header, sym, Elf};
 use std::path::Path;
+
+/// At most this many PT_LOAD segments (firmware has two to five).
+pub const MAX_SEGMENTS: usize = 256;
+/// At most this many symbols (a TensorFlow Lite Micro firmware has about 10,000).
+pub const MAX_SYMBOLS: usize = 1 << 20;
+/// At most this many bytes of symbol and section names in all.
+pub const MAX_NAME_BYTES: usize = 64 << 20;
 
 /// A PT_LOAD segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,13 +93,14 @@ pub struct Image {
 /// Why a file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
+    /// The file could not be read: missing, not a regular file, or larger than
+    /// [`MAX_ELF_BYTES`].
+    #[error("{path}: {source}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// Why.
+        source: InputError,
     },
     /// No ELF magic.
     #[error("{path}: not an ELF file (starts with {magic})")]
@@ -130,13 +139,48 @@ fn machine_name(m: u16) -> String {
     }
 }
 
+/// Two segments may not claim the same bytes: neither at their load addresses (file
+/// contents) nor at their run addresses (memory size). Returns the first clash in words.
+fn check_overlaps(segments: &[Segment]) -> Result<(), String> {
+    for (what, range) in [
+        (
+            "load",
+            (|s: &Segment| (s.paddr, s.data.len() as u64)) as fn(&Segment) -> (u32, u64),
+        ),
+        ("run", |s: &Segment| (s.vaddr, u64::from(s.mem_size))),
+    ] {
+        let mut spans: Vec<(u64, u64, usize)> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (a, n) = range(s);
+                (u64::from(a), u64::from(a) + n, i)
+            })
+            .filter(|(a, e, _)| e > a)
+            .collect();
+        spans.sort_unstable();
+        for w in spans.windows(2) {
+            let ((_, end, i), (start, _, j)) = (w[0], w[1]);
+            if start < end {
+                return Err(format!(
+                    "segments {} and {} overlap at {what} address 0x{start:08x}",
+                    i.min(j),
+                    i.max(j)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Image {
-    /// Reads and parses an ELF file.
+    /// Reads and parses an ELF file (a regular file of at most [`MAX_ELF_BYTES`]).
     pub fn from_file(path: &Path) -> Result<Image, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes =
+            read_limited(path, MAX_ELF_BYTES, "an ELF file").map_err(|source| LoadError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
         Image::parse(bytes, &path.display().to_string())
     }
 
@@ -176,15 +220,15 @@ impl Image {
             u16::from_le_bytes([bytes[18], bytes[19]])
         };
         if class != header::ELFCLASS32 || data != header::ELFDATA2LSB || machine != header::EM_ARM {
-            let width = if class == header::ELFCLASS64 {
-                "64-bit"
-            } else {
-                "32-bit"
+            let width = match class {
+                header::ELFCLASS32 => "32-bit".to_string(),
+                header::ELFCLASS64 => "64-bit".to_string(),
+                other => format!("invalid class {other} (EI_CLASS),"),
             };
-            let endian = if data == header::ELFDATA2MSB {
-                "big-endian"
-            } else {
-                "little-endian"
+            let endian = match data {
+                header::ELFDATA2LSB => "little-endian".to_string(),
+                header::ELFDATA2MSB => "big-endian".to_string(),
+                other => format!("invalid data encoding {other} (EI_DATA),"),
             };
             return Err(LoadError::WrongKind {
                 path,
@@ -209,10 +253,30 @@ impl Image {
             detail,
         };
 
+        let loads = elf
+            .program_headers
+            .iter()
+            .filter(|ph| ph.p_type == program_header::PT_LOAD)
+            .count();
+        if loads > MAX_SEGMENTS {
+            return Err(malformed(format!(
+                "{loads} loadable (PT_LOAD) segments, more than the {MAX_SEGMENTS} thimble accepts"
+            )));
+        }
         let mut segments = Vec::new();
+        let mut file_bytes = 0u64;
         for (i, ph) in elf.program_headers.iter().enumerate() {
             if ph.p_type != program_header::PT_LOAD {
                 continue;
+            }
+            // Segments share no file bytes, so together they claim at most the whole file:
+            // this bounds what is copied however the headers are forged.
+            file_bytes += ph.p_filesz;
+            if file_bytes > bytes.len() as u64 {
+                return Err(malformed(format!(
+                    "segments up to {i} claim {file_bytes} file bytes in all but the file has {} (overlapping segments?)",
+                    bytes.len()
+                )));
             }
             let off = ph.p_offset as usize;
             let len = ph.p_filesz as usize;
@@ -244,13 +308,32 @@ impl Image {
         if segments.is_empty() {
             return Err(malformed("no loadable (PT_LOAD) segment".into()));
         }
+        check_overlaps(&segments).map_err(malformed)?;
+        let mut name_bytes = 0usize;
+        let mut name_budget = |name: &str| {
+            name_bytes += name.len();
+            if name_bytes > MAX_NAME_BYTES {
+                Err(malformed(format!(
+                    "section and symbol names take more than {MAX_NAME_BYTES} bytes"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        let program_loads: Vec<_> = elf
+            .program_headers
+            .iter()
+            .filter(|ph| ph.p_type == program_header::PT_LOAD)
+            .collect();
 
         let mut sections = Vec::new();
         for sh in &elf.section_headers {
-            let name = elf.shdr_strtab.get_at(sh.sh_name).unwrap_or("").to_string();
             if sh.sh_type == section_header::SHT_NULL {
                 continue;
             }
+            let name = elf.shdr_strtab.get_at(sh.sh_name).unwrap_or("");
+            name_budget(name)?;
+            let name = name.to_string();
             let alloc = sh.sh_flags & u64::from(section_header::SHF_ALLOC) != 0;
             let nobits = sh.sh_type == section_header::SHT_NOBITS;
             if alloc && !nobits && sh.sh_offset.saturating_add(sh.sh_size) > bytes.len() as u64 {
@@ -262,13 +345,13 @@ impl Image {
             }
             let addr = sh.sh_addr as u32;
             // The load address is where the segment that holds this section keeps its bytes.
-            let load_addr = elf
-                .program_headers
+            let load_addr = program_loads
                 .iter()
-                .filter(|ph| ph.p_type == program_header::PT_LOAD && !nobits)
+                .filter(|_| !nobits)
                 .find(|ph| {
                     sh.sh_offset >= ph.p_offset
-                        && sh.sh_offset + sh.sh_size <= ph.p_offset + ph.p_filesz
+                        && sh.sh_offset.saturating_add(sh.sh_size)
+                            <= ph.p_offset.saturating_add(ph.p_filesz)
                         && sh.sh_size > 0
                 })
                 .map_or(addr, |ph| {
@@ -298,6 +381,12 @@ impl Image {
             if name.starts_with('$') {
                 continue;
             }
+            if symbols.len() == MAX_SYMBOLS {
+                return Err(malformed(format!(
+                    "more than {MAX_SYMBOLS} symbols, the most thimble accepts"
+                )));
+            }
+            name_budget(name)?;
             let kind = match s.st_type() {
                 sym::STT_FUNC => SymbolKind::Func,
                 sym::STT_OBJECT => SymbolKind::Object,

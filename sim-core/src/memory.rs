@@ -99,10 +99,13 @@ impl Region {
 /// Why an image could not be placed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FitError {
-    /// A section is larger than the room left in its region.
-    #[error("section {section} ({}) does not fit {region} ({}): {} over", bytes(*size), bytes(*region_size), bytes(*over))]
+    /// A section (or a segment, in an ELF without sections) is larger than the room left in
+    /// its region.
+    #[error("{what} ({}) does not fit {region} ({}): {} over", bytes(*size), bytes(*region_size), bytes(*over))]
     DoesNotFit {
-        /// Section name.
+        /// "section .bss" or "segment 2".
+        what: String,
+        /// Section name (or "segment 2").
         section: String,
         /// Section size in bytes.
         size: u64,
@@ -230,6 +233,16 @@ impl MemoryMap {
             }
         }
         for (i, seg) in image.segments.iter().enumerate() {
+            // The run-time extent too: an ELF without section headers says only this.
+            if seg.mem_size > 0 {
+                self.check_fits(
+                    &format!("segment {i}"),
+                    &format!("segment {i}"),
+                    seg.vaddr,
+                    u64::from(seg.mem_size),
+                    board_name,
+                )?;
+            }
             if seg.data.is_empty() {
                 continue;
             }
@@ -273,6 +286,7 @@ impl MemoryMap {
                 let region_end = u64::from(r.base) + u64::from(r.size());
                 if end > region_end {
                     Err(FitError::DoesNotFit {
+                        what: what.to_string(),
                         section: name.to_string(),
                         size,
                         region: r.name.clone(),

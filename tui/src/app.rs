@@ -646,7 +646,13 @@ impl App {
             .entry(loc.file.clone())
             .or_insert_with(|| {
                 let path = find_source(&loc.file, dirs)?;
-                let text = std::fs::read_to_string(path).ok()?;
+                // DWARF names the file: it may name a FIFO or a device (never read).
+                let text = sim_core::input::read_text(
+                    &path,
+                    sim_core::input::MAX_SOURCE_BYTES,
+                    "a source file",
+                )
+                .ok()?;
                 Some(text.lines().map(|l| l.replace('\t', "    ")).collect())
             })
             .clone();
