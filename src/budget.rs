@@ -317,7 +317,10 @@ mod tests {
             assert_eq!(e.code, exit::BAD_ARGUMENT);
             assert!(e.message.contains(says), "{item}: {}", e.message);
         }
-        assert!(Budgets::parse(&["sram=4194304K".into()]).is_ok(), "4 GiB itself");
+        assert!(
+            Budgets::parse(&["sram=4194304K".into()]).is_ok(),
+            "4 GiB itself"
+        );
     }
 
     #[test]
