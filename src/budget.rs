@@ -306,12 +306,12 @@ mod tests {
         assert!(Budgets::parse(&["cycles=-3".into()]).is_err());
         assert!(Budgets::parse(&["cycles=".into()]).is_err());
         for (item, says) in [
-            ("sram=1e308M", "at most 4 GiB"),
+            ("sram=5000000M", "at most 4 GiB"),
             ("stack=5000000K", "at most 4 GiB"),
-            ("cycles=1e20", "at most 2^64 - 1 cycles"),
-            ("roi.cycles=1e11G", "at most 2^64 - 1 cycles"),
-            ("latency_ms=1e300", "at most 1e12 ms"),
-            ("energy_uj=1e10J", "at most 1e15 µJ"),
+            ("cycles=100000000000000000000", "at most 2^64 - 1 cycles"),
+            ("roi.cycles=100000000000G", "at most 2^64 - 1 cycles"),
+            ("latency_ms=2000000000000", "at most 1e12 ms"),
+            ("energy_uj=10000000000J", "at most 1e15 µJ"),
         ] {
             let e = Budgets::parse(&[item.into()]).unwrap_err();
             assert_eq!(e.code, exit::BAD_ARGUMENT);
