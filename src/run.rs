@@ -306,10 +306,12 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
             exit::LIMIT
         }
         StopReason::UnhandledFault(_) | StopReason::Lockup(_) => {
-            eprintln!(
-                "thimble: {program}: {}",
-                sim_core::report::stop_detail(&reason)
-            );
+            detail();
+            if let Some(f) = report.faults.last() {
+                for line in f.detail_lines() {
+                    eprintln!("{line}");
+                }
+            }
             exit::GUEST_FAULT
         }
         StopReason::Deadlock { .. } => {

@@ -328,6 +328,11 @@ impl Bus {
         (addr - self.devices[i].base < self.devices[i].size).then_some(i)
     }
 
+    /// Whether anything answers at `addr`: memory, a device or a read-as-zero window.
+    pub fn is_mapped(&self, addr: u32) -> bool {
+        self.map.find(addr, 1).is_some() || self.device_at(addr).is_some() || self.in_raz(addr)
+    }
+
     fn in_raz(&self, addr: u32) -> bool {
         self.raz.iter().any(|r| r.contains(&addr))
     }

@@ -14,6 +14,7 @@ pub mod console;
 pub mod cpu;
 pub mod debug;
 pub mod device;
+pub mod dwarf;
 pub mod exception;
 pub mod fetch;
 pub mod input;

@@ -430,7 +430,19 @@ impl Image {
             .iter()
             .rev()
             .filter(|s| s.kind == SymbolKind::Func)
-            .find(|s| s.size == 0 || addr < s.addr.wrapping_add(s.size))
+            .find(|s| {
+                if s.size > 0 {
+                    return addr < s.addr.wrapping_add(s.size);
+                }
+                // A function of unknown size extends at most to the end of its code section:
+                // an address beyond every section is in no function, not memchr+0x3fffdfb0.
+                self.sections.iter().any(|sec| {
+                    let range = u64::from(sec.addr)..u64::from(sec.addr) + sec.size;
+                    sec.exec
+                        && range.contains(&u64::from(s.addr))
+                        && range.contains(&u64::from(addr))
+                })
+            })
     }
 
     /// "name+0x12" for an address, or the bare address.

@@ -61,9 +61,9 @@ pub enum StopReason {
     /// A `--fail-text` appeared in the guest's output.
     FailText(String),
     /// A fault was taken by a handler that only spins (`b .`): nothing will ever happen again.
-    UnhandledFault(FaultReport),
+    UnhandledFault(Box<FaultReport>),
     /// The core locked up (a fault in HardFault or NMI).
-    Lockup(FaultReport),
+    Lockup(Box<FaultReport>),
     /// WFI/WFE with no enabled interrupt or timer that could ever wake the core.
     Deadlock {
         /// PC of the sleeping instruction's successor.
@@ -106,10 +106,32 @@ pub struct FaultReport {
     pub fault: Fault,
     /// Exception that handled it ("HardFault").
     pub exception: String,
+    /// One readable line: "HardFault (forced) from BusFault: instruction fetch at 0x3ffff000,
+    /// not mapped".
+    pub summary: String,
     /// Decoded fault status bits.
     pub status: Vec<String>,
     /// Cycle at which it happened.
     pub cycle: u64,
+    /// The fault status and address registers after the fault.
+    pub registers: FaultRegisters,
+    /// The call chain, innermost first: the faulting PC, then the return address of each call
+    /// in progress (from the shadow call stack the machine keeps of every BL/BLX, which is
+    /// what the stacked frame's LR and the return addresses on the stack hold).
+    pub backtrace: Vec<u32>,
+}
+
+/// The System Control Block's fault registers (ARMv7-M B3.2.15-B3.2.18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FaultRegisters {
+    /// Configurable Fault Status Register (MMFSR, BFSR, UFSR).
+    pub cfsr: u32,
+    /// HardFault Status Register.
+    pub hfsr: u32,
+    /// MemManage Fault Address Register (valid when MMFSR.MMARVALID).
+    pub mmfar: u32,
+    /// BusFault Address Register (valid when BFSR.BFARVALID).
+    pub bfar: u32,
 }
 
 /// Run limits.
@@ -219,7 +241,7 @@ impl Machine {
                     addr: self.bus.exc.vtor,
                 },
             };
-            let r = StopReason::Lockup(self.report(fault, "Reset"));
+            let r = StopReason::Lockup(Box::new(self.report(fault, "Reset")));
             self.stopped = Some(r.clone());
             return Err(r);
         }
@@ -401,14 +423,32 @@ impl Machine {
     }
 
     fn report(&self, fault: Fault, exception: &str) -> FaultReport {
+        let mapped = |addr: u32| self.bus.is_mapped(addr);
         FaultReport {
+            summary: crate::report::fault_summary(&fault, exception, self.bus.exc.hfsr, mapped),
             pc: self.cpu.pc(),
             location: self.image.describe_addr(self.cpu.pc()),
             fault,
             exception: exception.to_string(),
             status: self.bus.exc.fault_status(),
             cycle: self.bus.now,
+            registers: FaultRegisters {
+                cfsr: self.bus.exc.cfsr,
+                hfsr: self.bus.exc.hfsr,
+                mmfar: self.bus.exc.mmfar,
+                bfar: self.bus.exc.bfar,
+            },
+            backtrace: self.backtrace(),
         }
+    }
+
+    /// The call chain now, innermost first: PC, then the return address of each call in
+    /// progress (at most 32 frames).
+    pub fn backtrace(&self) -> Vec<u32> {
+        std::iter::once(self.cpu.pc())
+            .chain(self.stats.call_stack.iter().rev().map(|f| f.ret))
+            .take(32)
+            .collect()
     }
 
     fn stop(&mut self, reason: StopReason) -> StopReason {
@@ -534,13 +574,13 @@ impl Machine {
         match outcome {
             FaultOutcome::Lockup => {
                 self.cpu.lockup = true;
-                self.stop(StopReason::Lockup(report));
+                self.stop(StopReason::Lockup(Box::new(report)));
             }
             FaultOutcome::Pending(n) => {
                 self.bus.exc.dirty = false;
                 self.enter(n);
                 if self.stopped.is_none() && self.handler_spins(n) {
-                    self.stop(StopReason::UnhandledFault(report));
+                    self.stop(StopReason::UnhandledFault(Box::new(report)));
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! JSON schema of DESIGN.md) and as the text table printed on stderr.
 
 use crate::board::RegionKind;
+use crate::isa::{BusFaultKind, Fault, UsageCause};
 use crate::loader::SymbolKind;
 use crate::machine::{Machine, StopReason};
 use crate::power::{Activity, Energy, EnergyModel};
@@ -106,14 +107,102 @@ pub struct FaultEntry {
     pub pc: String,
     /// function+offset.
     pub location: String,
-    /// What happened.
+    /// What happened, in one readable line ("HardFault (forced) from BusFault: data access at
+    /// 0x60000000, not mapped").
     pub fault: String,
+    /// The fault registers after it, in hex: CFSR, HFSR, MMFAR, BFAR.
+    pub registers: FaultRegisterEntry,
+    /// The call chain, innermost first: where it faulted, then each caller's return address.
+    pub backtrace: Vec<FrameEntry>,
     /// The exception that handled it.
     pub exception: String,
     /// Decoded status bits.
     pub status: Vec<String>,
     /// Cycle.
     pub cycle: u64,
+}
+
+/// The fault registers as the report shows them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FaultRegisterEntry {
+    /// Configurable Fault Status Register.
+    pub cfsr: String,
+    /// HardFault Status Register.
+    pub hfsr: String,
+    /// MemManage Fault Address Register.
+    pub mmfar: String,
+    /// BusFault Address Register.
+    pub bfar: String,
+}
+
+/// One frame of a backtrace.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FrameEntry {
+    /// The address: the PC for the innermost frame, a return address for the others.
+    pub addr: String,
+    /// function+offset, or the bare address outside every function.
+    pub location: String,
+    /// "file:line" from the ELF's DWARF line table, when it has one for the address.
+    pub source: Option<String>,
+}
+
+impl FaultEntry {
+    /// The fault registers decoded and the backtrace, one line each (indented, to follow the
+    /// fault's own line).
+    pub fn detail_lines(&self) -> Vec<String> {
+        let r = &self.registers;
+        let mut regs = format!("  fault registers: CFSR {} HFSR {}", r.cfsr, r.hfsr);
+        for st in &self.status {
+            if let Some(a) = st.strip_prefix("BFAR=") {
+                regs.push_str(&format!(" BFAR {a}"));
+            } else if let Some(a) = st.strip_prefix("MMFAR=") {
+                regs.push_str(&format!(" MMFAR {a}"));
+            }
+        }
+        let bits: Vec<&str> = self
+            .status
+            .iter()
+            .filter(|st| !st.contains('='))
+            .map(String::as_str)
+            .collect();
+        if !bits.is_empty() {
+            regs.push_str(&format!(" = {}", bits.join(" ")));
+        }
+        let mut out = vec![regs];
+        if !self.backtrace.is_empty() {
+            out.push("  backtrace (innermost first):".into());
+        }
+        for (i, f) in self.backtrace.iter().enumerate() {
+            let source = f
+                .source
+                .as_ref()
+                .map_or(String::new(), |s| format!(" at {s}"));
+            let what = if i == 0 { "in" } else { "called from" };
+            let place = if f.location.starts_with("0x") {
+                "outside every function".to_string()
+            } else {
+                format!("{what} {}", f.location)
+            };
+            out.push(format!("    #{i} {} {place}{source}", f.addr));
+        }
+        out
+    }
+}
+
+/// Resolves a backtrace's addresses to functions and source lines.
+fn frames(m: &Machine, lines: Option<&crate::dwarf::LineInfo>, bt: &[u32]) -> Vec<FrameEntry> {
+    bt.iter()
+        .enumerate()
+        .map(|(i, &addr)| {
+            // A return address is the instruction after the call: its line is the call's.
+            let at = if i == 0 { addr } else { addr.wrapping_sub(2) };
+            FrameEntry {
+                addr: format!("0x{addr:08x}"),
+                location: m.image.describe_addr(addr),
+                source: lines.and_then(|l| l.location(at)).map(|s| s.short()),
+            }
+        })
+        .collect()
 }
 
 /// Accesses to an unmodelled device register (or a read-as-zero address).
@@ -195,6 +284,76 @@ pub fn is_reservation(name: &str) -> bool {
     n.contains("stack") || n.contains("heap")
 }
 
+/// The fault in one readable line: the exception that took it (and what it escalated from),
+/// the access and the address, and why it failed. `mapped` says whether anything answers at
+/// an address.
+pub fn fault_summary(
+    fault: &Fault,
+    exception: &str,
+    hfsr: u32,
+    mapped: impl Fn(u32) -> bool,
+) -> String {
+    let class = match fault {
+        Fault::Usage(_) => "UsageFault",
+        Fault::Bus { .. } => "BusFault",
+        Fault::MemManage { .. } => "MemManage",
+        Fault::VectorTable { .. } => "HardFault",
+    };
+    let taken = if exception == class {
+        class.to_string()
+    } else if exception == "HardFault" && hfsr & crate::exception::hfsr::FORCED != 0 {
+        format!("HardFault (forced) from {class}")
+    } else {
+        format!("{exception} from {class}")
+    };
+    let why = |addr: u32| {
+        if mapped(addr) {
+            "refused by the device there"
+        } else {
+            "not mapped"
+        }
+    };
+    let what = match *fault {
+        Fault::Bus { kind, addr } => {
+            let access = match kind {
+                BusFaultKind::Instruction => "instruction fetch",
+                BusFaultKind::Data => "data access",
+                BusFaultKind::Stacking => "exception entry stacking",
+                BusFaultKind::Unstacking => "exception return unstacking",
+            };
+            format!("{access} at 0x{addr:08x}, {}", why(addr))
+        }
+        Fault::MemManage { addr, instruction } => {
+            if instruction {
+                format!("instruction fetch at 0x{addr:08x}, execute-never memory")
+            } else {
+                format!("data access at 0x{addr:08x}, not permitted")
+            }
+        }
+        Fault::Usage(cause) => match cause {
+            UsageCause::Undefined => "undefined instruction (or one this core lacks)".into(),
+            UsageCause::InvalidState => {
+                "execution in ARM state (EPSR.T = 0): a branch to an even address".into()
+            }
+            UsageCause::InvalidPc => "invalid EXC_RETURN on exception return".into(),
+            UsageCause::NoCoprocessor => "FPU instruction with the FPU off (CPACR)".into(),
+            UsageCause::Unaligned => "unaligned access".into(),
+            UsageCause::DivideByZero => "division by zero (CCR.DIV_0_TRP set)".into(),
+        },
+        Fault::VectorTable { addr } => format!("vector table read at 0x{addr:08x} failed"),
+    };
+    format!("{taken}: {what}")
+}
+
+/// " (function+0x12)" for a location inside a function, nothing for a bare address.
+fn in_function(location: &str) -> String {
+    if location.starts_with("0x") {
+        String::new()
+    } else {
+        format!(" ({location})")
+    }
+}
+
 /// Describes a stop in one line.
 pub fn stop_detail(reason: &StopReason) -> String {
     match reason {
@@ -212,20 +371,16 @@ pub fn stop_detail(reason: &StopReason) -> String {
         StopReason::ExpectedText => "every expected text appeared (--expect-text)".to_string(),
         StopReason::FailText(t) => format!("the guest printed the fail text {t:?} (--fail-text)"),
         StopReason::UnhandledFault(f) => format!(
-            "unhandled {} at pc 0x{:08x} ({}): {:?} [{}]",
-            f.exception,
+            "unhandled fault at pc 0x{:08x}{}: {}",
             f.pc,
-            f.location,
-            f.fault,
-            f.status.join(" ")
+            in_function(&f.location),
+            f.summary
         ),
         StopReason::Lockup(f) => format!(
-            "core locked up at pc 0x{:08x} ({}): {:?} while in {} [{}]",
+            "core locked up at pc 0x{:08x}{}: {}",
             f.pc,
-            f.location,
-            f.fault,
-            f.exception,
-            f.status.join(" ")
+            in_function(&f.location),
+            f.summary
         ),
         StopReason::Deadlock { pc } => format!(
             "deadlock: WFI/WFE at pc 0x{pc:08x} with no enabled interrupt or timer that could wake the core"
@@ -237,6 +392,11 @@ pub fn stop_detail(reason: &StopReason) -> String {
 impl Report {
     /// Builds the report of a stopped (or paused) machine.
     pub fn new(m: &Machine, reason: &StopReason) -> Report {
+        let lines = if m.faults.is_empty() {
+            None
+        } else {
+            crate::dwarf::LineInfo::load(&m.image.bytes)
+        };
         let board = &m.board;
         let cycles = m.bus.now;
         let active = cycles.saturating_sub(m.stats.sleep_cycles);
@@ -298,7 +458,14 @@ impl Report {
                 .map(|f| FaultEntry {
                     pc: format!("0x{:08x}", f.pc),
                     location: f.location.clone(),
-                    fault: format!("{:?}", f.fault),
+                    fault: f.summary.clone(),
+                    registers: FaultRegisterEntry {
+                        cfsr: format!("0x{:08x}", f.registers.cfsr),
+                        hfsr: format!("0x{:08x}", f.registers.hfsr),
+                        mmfar: format!("0x{:08x}", f.registers.mmfar),
+                        bfar: format!("0x{:08x}", f.registers.bfar),
+                    },
+                    backtrace: frames(m, lines.as_ref(), &f.backtrace),
                     exception: f.exception.clone(),
                     status: f.status.clone(),
                     cycle: f.cycle,
@@ -449,12 +616,10 @@ impl Report {
         for f in &self.faults {
             let _ = writeln!(
                 s,
-                "fault         {} at {} ({}) -> {} [{}]",
+                "fault         {} at pc {}{}",
                 f.fault,
                 f.pc,
-                f.location,
-                f.exception,
-                f.status.join(" ")
+                in_function(&f.location)
             );
         }
         if !self.unmodelled.is_empty() {

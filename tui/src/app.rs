@@ -719,11 +719,12 @@ pub fn describe_machine_stop(m: &Machine, s: &StopReason) -> String {
         StopReason::Exit(c) => format!("program exited with status {c}"),
         StopReason::InstructionLimit(n) => format!("instruction limit {n} reached"),
         StopReason::CycleLimit(n) => format!("cycle limit {n} reached"),
-        StopReason::UnhandledFault(r) => format!(
-            "unhandled fault {:?} at 0x{:08x} {} ({})",
-            r.fault, r.pc, r.location, r.exception
-        ),
-        StopReason::Lockup(r) => format!("lockup: {:?} at 0x{:08x} {}", r.fault, r.pc, r.location),
+        StopReason::UnhandledFault(r) => {
+            format!("unhandled {} (pc 0x{:08x} {})", r.summary, r.pc, r.location)
+        }
+        StopReason::Lockup(r) => {
+            format!("lockup: {} (pc 0x{:08x} {})", r.summary, r.pc, r.location)
+        }
         StopReason::Deadlock { pc } => format!(
             "deadlock: WFI/WFE at 0x{pc:08x} {} with nothing to wake it",
             m.image.describe_addr(*pc)
