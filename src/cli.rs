@@ -28,6 +28,9 @@ pub enum Command {
     Gdb(GdbArgs),
     /// Disassemble the code of an ELF as the simulator decodes it.
     Disasm(DisasmArgs),
+    /// Run ELFs x boards (x inputs) in parallel into one table, CSV and JSON; compare with a
+    /// baseline.
+    Bench(BenchArgs),
     /// TFLite models: `thimble model import MODEL.tflite` emits C for the int8 kernels.
     Model {
         /// What to do with a model.
@@ -222,4 +225,57 @@ fn positive_up_to_1e9(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{s} is out of range (above 0, at most 1e9)"))
     }
+}
+
+// ---- thimble bench (issue 16) ----
+
+/// `thimble bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The firmware ELFs (none with --merge).
+    #[arg(required_unless_present = "merge")]
+    pub elfs: Vec<PathBuf>,
+    /// Boards, comma-separated (see `thimble boards`), or board TOML files.
+    #[arg(long, value_delimiter = ',', default_value = sim_core::board::DEFAULT_BOARD)]
+    pub board: Vec<String>,
+    /// Measure every call of this function in every cell (repeatable).
+    #[arg(long, value_name = "SYMBOL")]
+    pub roi: Vec<String>,
+    /// Write the rows as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the rows as JSON (`-`: stdout), the input of --baseline and --merge.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Compare with an earlier --json: print each changed figure, exit 73 on a regression.
+    #[arg(long, value_name = "FILE.json")]
+    pub baseline: Option<PathBuf>,
+    /// Largest growth of a figure (cycles, latency, energy, flash, SRAM, stack, ROI) against
+    /// the baseline that is not a regression, in percent.
+    #[arg(long, value_name = "PCT", default_value_t = 2.0)]
+    pub max_regress: f64,
+    /// Run each file of DIR through the firmware: written into --load, read from --dump.
+    #[arg(long, value_name = "DIR", requires_all = ["load", "dump"])]
+    pub inputs: Option<PathBuf>,
+    /// Data symbol each input file is written into.
+    #[arg(long, value_name = "SYMBOL", requires = "inputs")]
+    pub load: Option<String>,
+    /// Data symbol read after each run: its largest element is the top-1 class.
+    #[arg(long, value_name = "SYMBOL", requires = "inputs")]
+    pub dump: Option<String>,
+    /// How --dump's bytes are read: int8, uint8, int16, float32.
+    #[arg(long, value_name = "TYPE", default_value = "int8", requires = "dump")]
+    pub dtype: String,
+    /// Expected class per input file (`FILE CLASS` per line): prints the top-1 accuracy.
+    #[arg(long, value_name = "FILE", requires = "inputs")]
+    pub labels: Option<PathBuf>,
+    /// Run only the K-th of N slices of the matrix (1-based), e.g. one CI job each.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Join the JSON of several --shard runs into one table (no ELF runs).
+    #[arg(long, value_name = "FILE.json", num_args = 1.., conflicts_with_all = ["shard", "inputs"])]
+    pub merge: Vec<PathBuf>,
+    /// Stop each run after this much simulated time, in seconds.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_MAX_SECONDS)]
+    pub max_seconds: f64,
 }

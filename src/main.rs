@@ -1,6 +1,7 @@
 //! thimble command line: composes the simulator crates and maps every outcome to a documented
 //! exit status (see `exit`).
 
+mod bench;
 mod budget;
 mod cli;
 mod exit;
@@ -61,7 +62,47 @@ fn demo(mut opts: cli::RunOptions) -> Result<i32, Failure> {
         );
     }
     let m = session::machine(board, image, &opts, true, program)?;
-    run::run(m, &opts, program)
+    run::run_then(m, &opts, program, demo_summary)
+}
+
+/// What the demo did, in plain words: the class the model chose (its label read from the
+/// firmware's own `APP_LABELS` table) with its score, and what one inference cost.
+fn demo_summary(m: &sim_core::Machine, r: &sim_core::report::Report) -> Option<String> {
+    let out = ::bench::symbols::read(m, "model_output").ok()?;
+    let scores: Vec<f32> = out
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let (top, score) =
+        scores
+            .iter()
+            .enumerate()
+            .fold((0, f32::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+    if scores.is_empty() {
+        return None;
+    }
+    let labels = ::bench::symbols::read(m, "APP_LABELS").ok()?;
+    let ptr = labels.chunks_exact(4).nth(top)?;
+    let addr = u32::from_le_bytes([ptr[0], ptr[1], ptr[2], ptr[3]]);
+    let label: String = (0..32)
+        .map_while(|i| m.bus.peek_bytes(addr + i, 1).map(|b| b[0]))
+        .take_while(|&b| b != 0)
+        .map(char::from)
+        .collect();
+    let inference = r.roi.first().map_or(String::new(), |roi| {
+        let energy = roi
+            .energy_uj
+            .map_or(String::new(), |e| format!(" and {e:.0} µJ"));
+        format!(
+            "; one inference (model_invoke) took {:.1} ms{energy} at {:.0} MHz",
+            roi.latency_ms,
+            r.clock_hz as f64 / 1e6
+        )
+    });
+    Some(format!(
+        "thimble demo: the keyword-spotting model listened to the bundled 1-second clip and heard \"{label}\" (class {top} of {}, probability {score:.2}){inference}.",
+        scores.len()
+    ))
 }
 
 fn real_main() -> Result<i32, Failure> {
@@ -93,6 +134,7 @@ fn real_main() -> Result<i32, Failure> {
         Some(Command::Tui(args)) => tools::tui(args),
         Some(Command::Gdb(args)) => tools::gdb(args),
         Some(Command::Disasm(args)) => tools::disasm(args),
+        Some(Command::Bench(args)) => bench::bench(&args),
         Some(Command::Model {
             command: cli::ModelCommand::Import { model, out, name },
         }) => tools::model_import(&model, &out, name),

@@ -179,7 +179,18 @@ pub fn text_watch(opts: &RunOptions) -> Result<TextWatch, Failure> {
 }
 
 /// Runs a built machine with the options and returns the process exit status.
-pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
+pub fn run(m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
+    run_then(m, opts, program, |_, _| None)
+}
+
+/// [`run`], with `summary` asked for a closing line after the report (the demo says in plain
+/// words what ran and what the model decided).
+pub fn run_then(
+    mut m: Machine,
+    opts: &RunOptions,
+    program: &str,
+    summary: impl FnOnce(&Machine, &Report) -> Option<String>,
+) -> Result<i32, Failure> {
     let budgets = Budgets::parse(&opts.budget)?;
     if let (Some(key), true) = (budgets.needs_roi(), opts.roi.is_empty()) {
         return Err(Failure::new(
@@ -224,7 +235,8 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
     };
     let host = started.elapsed().as_secs_f64();
     dump_outputs(&m, opts)?;
-    let report = Report::new(&m, &reason);
+    let mut report = Report::new(&m, &reason);
+    report.elf.path = program.to_string();
     if !opts.quiet {
         eprint!("{}", report.text(Some(host)));
     }
@@ -259,6 +271,11 @@ pub fn run(mut m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Fail
                 hours / 24.0
             ),
             None => eprintln!("battery       board {} has no power facts", m.board.name),
+        }
+    }
+    if !opts.quiet {
+        if let Some(line) = summary(&m, &report) {
+            eprintln!("{line}");
         }
     }
     let exceeded = budgets.check(&report);

@@ -71,7 +71,11 @@ pub fn disasm(args: DisasmArgs) -> Result<i32, Failure> {
         .symbols
         .iter()
         .filter(|s| s.kind == SymbolKind::Func && s.size > 0)
-        .filter(|s| args.symbol.as_deref().is_none_or(|n| n == s.name))
+        .filter(|s| {
+            args.symbol
+                .as_deref()
+                .is_none_or(|n| sim_core::names::names(s, n))
+        })
         .collect();
     if let Some(n) = &args.symbol {
         if funcs.is_empty() {
@@ -84,7 +88,11 @@ pub fn disasm(args: DisasmArgs) -> Result<i32, Failure> {
     let mut out = String::new();
     let mut printed = 0usize;
     'funcs: for f in funcs {
-        out.push_str(&format!("\n{:08x} <{}>:\n", f.addr, f.name));
+        out.push_str(&format!(
+            "\n{:08x} <{}>:\n",
+            f.addr,
+            sim_core::names::display(&f.name)
+        ));
         let mut addr = u64::from(f.addr);
         let end = addr + u64::from(f.size);
         while addr < end {

@@ -22,6 +22,7 @@ pub mod isa;
 pub mod loader;
 pub mod machine;
 pub mod memory;
+pub mod names;
 pub mod power;
 pub mod report;
 pub mod stats;

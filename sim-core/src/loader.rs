@@ -447,9 +447,14 @@ impl Image {
 
     /// "name+0x12" for an address, or the bare address.
     pub fn describe_addr(&self, addr: u32) -> String {
+        // C++ names demangled (crate::names).
         match self.function_at(addr & !1) {
-            Some(s) if (addr & !1) == s.addr => s.name.clone(),
-            Some(s) => format!("{}+0x{:x}", s.name, (addr & !1) - s.addr),
+            Some(s) if (addr & !1) == s.addr => crate::names::display(&s.name).into_owned(),
+            Some(s) => format!(
+                "{}+0x{:x}",
+                crate::names::display(&s.name),
+                (addr & !1) - s.addr
+            ),
             None => format!("0x{addr:08x}"),
         }
     }

@@ -279,15 +279,23 @@ impl Machine {
     }
 
     /// Measures every call of the function `symbol` (`--roi`).
+    /// A C++ name without parameters measures every overload (one region each).
     pub fn add_roi(&mut self, symbol: &str) -> Result<(), String> {
-        let sym = self
+        let addrs: Vec<u32> = self
             .image
-            .symbol(symbol)
-            .filter(|s| s.kind == crate::loader::SymbolKind::Func)
-            .ok_or_else(|| format!("--roi {symbol}: the ELF has no function '{symbol}'"))?;
-        let addr = sym.addr;
-        if !self.stats.roi.iter().any(|t| t.addr == addr) {
-            self.stats.roi.push(crate::stats::RoiTrack::new(addr));
+            .functions_named(symbol)
+            .iter()
+            .map(|s| s.addr)
+            .collect();
+        if addrs.is_empty() {
+            return Err(format!(
+                "--roi {symbol}: the ELF has no function '{symbol}'"
+            ));
+        }
+        for addr in addrs {
+            if !self.stats.roi.iter().any(|t| t.addr == addr) {
+                self.stats.roi.push(crate::stats::RoiTrack::new(addr));
+            }
         }
         Ok(())
     }

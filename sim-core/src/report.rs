@@ -122,6 +122,82 @@ pub struct FaultEntry {
     pub cycle: u64,
 }
 
+/// The version of the JSON report's layout.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Which program a report is of.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ElfId {
+    /// Path as given on the command line (empty when the front end gave none).
+    pub path: String,
+    /// SHA-256 of the ELF file, hex.
+    pub sha256: String,
+}
+
+/// The program against the board's limits.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Fits {
+    /// Everything fits: flash and the SRAM peak.
+    pub fits: bool,
+    /// Flash left, bytes (negative: over).
+    pub flash_free: i64,
+    /// Flash left, percent of the board's.
+    pub flash_free_pct: f64,
+    /// SRAM left at the peak (static data, stacks, heap), bytes (negative: over).
+    pub sram_free: i64,
+    /// SRAM left at the peak, percent of the board's.
+    pub sram_free_pct: f64,
+}
+
+impl Fits {
+    /// The headroom of a memory report.
+    pub fn of(m: &MemoryReport) -> Fits {
+        let free = |size: u64, used: u64| size as i64 - used as i64;
+        let pct = |free: i64, size: u64| {
+            if size == 0 {
+                0.0
+            } else {
+                free as f64 * 100.0 / size as f64
+            }
+        };
+        let flash_free = free(m.flash_size, m.flash_used);
+        let sram_free = free(m.sram_size, m.sram_peak);
+        Fits {
+            fits: flash_free >= 0 && sram_free >= 0,
+            flash_free,
+            flash_free_pct: pct(flash_free, m.flash_size),
+            sram_free,
+            sram_free_pct: pct(sram_free, m.sram_size),
+        }
+    }
+
+    /// "yes: flash 982.1 KiB free (96%), SRAM 235.8 KiB free at the peak (92%)".
+    pub fn text(&self) -> String {
+        let one = |what: &str, free: i64, pct: f64, at: &str| {
+            if free >= 0 {
+                format!("{what} {} free{at} ({pct:.0}%)", bytes(free as u64))
+            } else {
+                format!("{what} OVER by {}{at}", bytes(free.unsigned_abs()))
+            }
+        };
+        format!(
+            "{}: {}, {}",
+            if self.fits { "yes" } else { "NO" },
+            one("flash", self.flash_free, self.flash_free_pct, ""),
+            one("SRAM", self.sram_free, self.sram_free_pct, " at the peak")
+        )
+    }
+}
+
+/// SHA-256 of bytes, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The fault registers as the report shows them.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FaultRegisterEntry {
@@ -223,6 +299,14 @@ pub struct UnmodelledEntry {
 /// The report of one run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
+    /// Version of this layout ([`SCHEMA_VERSION`]); bumped when a key changes meaning.
+    pub schema_version: u32,
+    /// The thimble that wrote it.
+    pub thimble_version: String,
+    /// The program: its path as given (set by the front end) and the SHA-256 of the file.
+    pub elf: ElfId,
+    /// Whether the program fits the board's flash and SRAM, and what each leaves free.
+    pub fits: Fits,
     /// Board name.
     pub board: String,
     /// Core profile.
@@ -407,7 +491,15 @@ impl Report {
             active as f64 / m.stats.instructions as f64
         };
         let energy = crate::power::energy(m);
+        let memory = memory(m);
         Report {
+            schema_version: SCHEMA_VERSION,
+            thimble_version: env!("CARGO_PKG_VERSION").to_string(),
+            elf: ElfId {
+                path: String::new(),
+                sha256: sha256_hex(&m.image.bytes),
+            },
+            fits: Fits::of(&memory),
             board: board.name.clone(),
             core: board.core.name().to_string(),
             clock_hz: m.clock_hz(),
@@ -444,7 +536,7 @@ impl Report {
                 }
             }),
             energy,
-            memory: memory(m),
+            memory,
             classes: crate::isa::InstrClass::ALL
                 .iter()
                 .map(|c| (c.name().to_string(), m.stats.by_class[*c as usize]))
@@ -566,6 +658,7 @@ impl Report {
         let _ = writeln!(s, "stack peak    {}", bar(m.stack_peak, m.sram_size));
         let _ = writeln!(s, "sram peak     {}", bar(m.sram_peak, m.sram_size));
         let _ = writeln!(s, "heap peak     {}", bytes(m.heap_peak));
+        let _ = writeln!(s, "fits          {}", self.fits.text());
         for o in m
             .symbols
             .iter()
@@ -597,6 +690,15 @@ impl Report {
         }
         if !self.functions.is_empty() {
             let _ = writeln!(s, "top functions (self cycles, calls):");
+            // As wide as the longest name shown (demangled C++ names run long), at least 28.
+            let width = self
+                .functions
+                .iter()
+                .take(8)
+                .map(|f| f.name.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(28);
             for f in self.functions.iter().take(8) {
                 let pct = if self.cycles > 0 {
                     f.cycles as f64 * 100.0 / self.cycles as f64
@@ -605,7 +707,7 @@ impl Report {
                 };
                 let _ = writeln!(
                     s,
-                    "  {:<28} {:>14} {:5.1}%  ×{}",
+                    "  {:<width$} {:>14} {:5.1}%  ×{}",
                     f.name,
                     group(f.cycles),
                     pct,

@@ -112,8 +112,11 @@ pub fn parse_addr(s: &str, image: &Image) -> Result<u32, String> {
         ),
         None => (s, 0),
     };
+    // A symbol as written, else a C++ function by its demangled name (the first overload when
+    // the name has no parameters).
     image
         .symbol(name)
+        .or_else(|| image.functions_named(name).first().copied())
         .map(|sym| sym.addr.wrapping_add(off))
         .ok_or_else(|| format!("no symbol or address '{name}'"))
 }
