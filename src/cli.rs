@@ -121,6 +121,9 @@ pub struct RunOptions {
     /// CI gating and limits (see `ci` below).
     #[command(flatten)]
     pub ci: CiOptions,
+    /// The instruction trace (see `trace` below).
+    #[command(flatten)]
+    pub trace: TraceOptions,
     /// Stop after this many cycles (1 to 10^15).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT))]
     pub max_cycles: Option<u64>,
@@ -161,6 +164,24 @@ pub struct RunOptions {
     /// reset value, keeps writes, and is named once in a warning and in the report).
     #[arg(long)]
     pub strict_mmio: bool,
+}
+
+// ---- The instruction trace (issue 17) ----
+
+/// `--trace FILE`: one line per retired instruction.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TraceOptions {
+    /// Write one line per retired instruction: PC (hex), disassembly, cycles so far and the
+    /// registers it changed. The run goes one instruction at a time while tracing.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Start the trace at the first call of this function (with --trace).
+    #[arg(long, value_name = "SYMBOL", requires = "trace")]
+    pub trace_from: Option<String>,
+    /// Write at most N lines (default 10,000,000, about 1 GB); the run goes on after.
+    #[arg(long, value_name = "N", requires = "trace",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT))]
+    pub trace_limit: Option<u64>,
 }
 
 // ---- CI gating: run limits, collisions, watched texts (issue 16) ----

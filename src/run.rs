@@ -178,6 +178,71 @@ pub fn text_watch(opts: &RunOptions) -> Result<TextWatch, Failure> {
     Ok(TextWatch::new(&opts.ci.expect_text, &opts.ci.fail_text))
 }
 
+/// `--trace FILE [--trace-from SYMBOL] [--trace-limit N]`: opens the file (exit 75 when it
+/// cannot be created) and finds the symbol (exit 64 when the ELF has no such function).
+fn start_trace(m: &mut Machine, opts: &RunOptions) -> Result<(), Failure> {
+    let t = &opts.trace;
+    let Some(path) = &t.trace else {
+        return Ok(());
+    };
+    let from = match &t.trace_from {
+        Some(name) => Some(
+            m.image
+                .symbol(name)
+                .filter(|s| s.kind == sim_core::loader::SymbolKind::Func)
+                .map(|s| s.addr)
+                .ok_or_else(|| {
+                    Failure::new(
+                        exit::BAD_ARGUMENT,
+                        format!("--trace-from {name}: the ELF has no function '{name}'"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let file = std::fs::File::create(path).map_err(|e| {
+        Failure::new(
+            exit::OUTPUT,
+            format!("--trace {}: cannot create: {e}", path.display()),
+        )
+    })?;
+    m.itrace = Some(sim_core::trace::InstrTrace::new(
+        Box::new(std::io::BufWriter::new(file)),
+        from,
+        t.trace_limit
+            .unwrap_or(sim_core::trace::DEFAULT_TRACE_LIMIT),
+    ));
+    Ok(())
+}
+
+/// Flushes the trace; says when its limit cut it short or its start was never reached.
+fn finish_trace(m: &mut Machine, opts: &RunOptions) -> Result<(), Failure> {
+    let (Some(t), Some(path)) = (&mut m.itrace, &opts.trace.trace) else {
+        return Ok(());
+    };
+    t.finish();
+    if let Some(e) = &t.error {
+        return Err(Failure::new(
+            exit::OUTPUT,
+            format!("--trace {}: cannot write: {e}", path.display()),
+        ));
+    }
+    if !t.started {
+        eprintln!(
+            "thimble: --trace {}: --trace-from {} was never called; the trace is empty",
+            path.display(),
+            opts.trace.trace_from.as_deref().unwrap_or("")
+        );
+    } else if t.remaining == 0 {
+        eprintln!(
+            "thimble: --trace {}: stopped after {} lines (--trace-limit); the run went on",
+            path.display(),
+            t.lines
+        );
+    }
+    Ok(())
+}
+
 /// Runs a built machine with the options and returns the process exit status.
 pub fn run(m: Machine, opts: &RunOptions, program: &str) -> Result<i32, Failure> {
     run_then(m, opts, program, |_, _| None)
@@ -229,11 +294,13 @@ pub fn run_then(
         }
     }
     let started = Instant::now();
+    start_trace(&mut m, opts)?;
     let reason = match m.reset() {
         Ok(()) => m.run(),
         Err(r) => r,
     };
     let host = started.elapsed().as_secs_f64();
+    finish_trace(&mut m, opts)?;
     dump_outputs(&m, opts)?;
     let mut report = Report::new(&m, &reason);
     report.elf.path = program.to_string();

@@ -57,6 +57,12 @@ fn qemu_prints_what_is_recorded_and_thimble_prints_the_same() {
 /// Instructions QEMU executes, from `-singlestep -d exec,nochain` (one trace line per
 /// executed instruction when every translation block holds one instruction).
 fn qemu_instruction_count(name: &str) -> u64 {
+    qemu_pcs(name).len() as u64
+}
+
+/// The PC of every instruction QEMU executes, in order (see [`qemu_instruction_count`]): the
+/// second field of each `Trace` line's `[.../pc/...]`.
+fn qemu_pcs(name: &str) -> Vec<u32> {
     require_tool("qemu-system-arm");
     let (_, cpu) = split_name(name);
     let machine = match cpu {
@@ -95,7 +101,14 @@ fn qemu_instruction_count(name: &str) -> u64 {
     assert!(status.code().is_some(), "qemu killed");
     let text = std::fs::read_to_string(&log).expect("qemu log");
     let _ = std::fs::remove_file(&log);
-    text.lines().filter(|l| l.starts_with("Trace ")).count() as u64
+    text.lines()
+        .filter(|l| l.starts_with("Trace "))
+        .map(|l| {
+            let fields = l.split('[').nth(1).expect("Trace line has [..]");
+            let pc = fields.split('/').nth(1).expect("Trace line has a PC");
+            u32::from_str_radix(pc, 16).expect("hex PC")
+        })
+        .collect()
 }
 
 fn thimble_instruction_count(name: &str) -> u64 {
@@ -156,4 +169,110 @@ fn dsp_and_float_instruction_counts_equal_qemus_on_m4_and_m7() {
         ],
         100_000,
     );
+}
+
+/// Issue 17's trace: `--trace` lists the PC of every retired instruction; QEMU's
+/// per-instruction exec log lists the same sequence, with two kinds of entries thimble has
+/// not retired, each checked to be one of them: a faulting instruction (UDF, a bad access:
+/// the faults of thimble's report), and the instruction after one that pended an interrupt,
+/// which QEMU logs before it leaves for the handler (thimble's next line is then the
+/// handler's first instruction, not the fall-through).
+#[test]
+#[ignore = "toolchain: needs qemu-system-arm; run by .ci/run"]
+fn trace_pc_sequence_matches_qemus_with_exceptions_and_interrupts() {
+    for name in [
+        "hello-cortex-m4",
+        "exceptions-cortex-m4",
+        "exceptions-cortex-m3",
+        "exceptions-cortex-m0plus",
+        "float-cortex-m4",
+        "conv_int8-cortex-m0plus",
+    ] {
+        let (_, cpu) = split_name(name);
+        let dir = std::env::temp_dir();
+        let trace = dir.join(format!("thimble-trace-{name}-{}.txt", std::process::id()));
+        let json = dir.join(format!("thimble-trace-{name}-{}.json", std::process::id()));
+        let elf = prebuilt(name);
+        let mut args = vec![
+            "run",
+            s(&elf),
+            "--quiet",
+            "--trace",
+            s(&trace),
+            "--json",
+            s(&json),
+        ];
+        args.extend(board_args(cpu));
+        let out = thimble(&args);
+        let want: i32 = expected(name)
+            .lines()
+            .last()
+            .and_then(|l| l.strip_prefix("exit="))
+            .and_then(|c| c.parse().ok())
+            .expect("expected transcript ends with exit=N");
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&trace).unwrap();
+        let _ = std::fs::remove_file(&trace);
+        let t: Vec<u32> = text
+            .lines()
+            .map(|l| {
+                let pc = l.split_whitespace().next().unwrap();
+                u32::from_str_radix(pc.trim_start_matches("0x"), 16).unwrap()
+            })
+            .collect();
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let faults: Vec<u32> = report["faults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                u32::from_str_radix(f["pc"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            t.len() as u64,
+            report["instructions"].as_u64().unwrap(),
+            "{name}: one line per instruction"
+        );
+        let q = qemu_pcs(name);
+        let (mut i, mut j, mut extra) = (0, 0, 0);
+        while i < t.len() && j < q.len() {
+            if t[i] == q[j] {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            let fault = faults.contains(&q[j]);
+            // QEMU's entry follows thimble's previous line directly (2 or 4 bytes on).
+            let fallthrough = i > 0 && (q[j] == t[i - 1] + 2 || q[j] == t[i - 1] + 4);
+            assert!(
+                fault || fallthrough,
+                "{name}: at thimble line {} (pc 0x{:08x}) QEMU executed 0x{:08x}, which is neither a fault nor an interrupted fall-through",
+                i + 1,
+                t[i],
+                q[j]
+            );
+            extra += 1;
+            j += 1;
+        }
+        assert_eq!(
+            (i, j),
+            (t.len(), q.len()),
+            "{name}: the sequences end apart (thimble {} lines, QEMU {})",
+            t.len(),
+            q.len()
+        );
+        assert!(extra <= 16, "{name}: {extra} entries only QEMU has");
+        assert!(
+            t.len() > 1000,
+            "{name}: implausibly short trace ({})",
+            t.len()
+        );
+    }
 }

@@ -342,6 +342,17 @@ impl Isa for Thumb {
         self.cache.clear();
     }
 
+    fn disassemble(&self, bus: &Bus, pc: u32) -> Option<String> {
+        let hw1 = bus.peek(pc, 2)? as u16;
+        let hw2 = if crate::decode::is_32bit(hw1) {
+            bus.peek(pc.wrapping_add(2), 2)? as u16
+        } else {
+            0
+        };
+        let instr = crate::decode::decode_for(hw1, hw2, self.core.arch, self.core.fpu);
+        Some(crate::disasm::disasm(&instr, pc))
+    }
+
     fn polled_bits(&self, bus: &Bus, pc: u32) -> Option<u32> {
         crate::poll::polled_bits(bus, self.profile.arch(), pc)
     }

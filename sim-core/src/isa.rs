@@ -219,6 +219,12 @@ pub trait Isa {
     /// Forgets decoded instructions (after a debugger or loader wrote code memory).
     fn flush_decode_cache(&mut self);
 
+    /// The disassembly of the instruction at `pc` ("adds r0, r1, #1"), for traces; `None`
+    /// when it cannot be read. The default knows no syntax.
+    fn disassemble(&self, _bus: &Bus, _pc: u32) -> Option<String> {
+        None
+    }
+
     /// The bits of a loaded value that the polling loop around `pc` tests (for the message
     /// naming the register bit firmware waited on), if the loop has a form the instruction
     /// set recognises. The default recognises none.

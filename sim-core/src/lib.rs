@@ -26,6 +26,7 @@ pub mod names;
 pub mod power;
 pub mod report;
 pub mod stats;
+pub mod trace;
 pub mod units;
 
 pub use board::{Board, CoreProfile};

@@ -184,6 +184,8 @@ pub struct Machine {
     pub faults: Vec<FaultReport>,
     /// MSP after reset: the top of the main stack, from which the stack peak is measured.
     pub initial_sp: u32,
+    /// The instruction trace (`--trace`), if one is being written.
+    pub itrace: Option<crate::trace::InstrTrace>,
     /// Benchmark baseline only: run through [`Isa::run_untracked`] (no statistics, no clock),
     /// so that the cost of the accounting can be measured. Limits do not work in this mode.
     pub untracked: bool,
@@ -224,6 +226,7 @@ impl Machine {
             limits: Limits::default(),
             faults: Vec::new(),
             initial_sp: 0,
+            itrace: None,
             untracked: false,
             stopped: None,
         })
@@ -504,6 +507,14 @@ impl Machine {
                 // so that the last one overshoots it by an instruction at most.
                 budget = budget.min((max.saturating_sub(self.bus.now) / 4).max(1));
             }
+            // --trace: one instruction at a time, each written with what it changed.
+            let traced = match &self.itrace {
+                Some(t) if !t.done() => {
+                    budget = 1;
+                    Some((self.cpu.clone(), self.stats.instructions))
+                }
+                _ => None,
+            };
             let entered_main = self.stats.main_entered;
             self.stats.sync_stack(&self.cpu);
             self.stats.clock = self.bus.clock.segment();
@@ -531,6 +542,28 @@ impl Machine {
                 RunExit::Trap(Trap::Fault(f)) => self.fault(f),
                 RunExit::Trap(Trap::Breakpoint(imm)) => self.breakpoint(imm),
             }
+            if let Some((before, n)) = traced {
+                // A semihosting BKPT retires in `breakpoint`; a faulting instruction never does.
+                if self.stats.instructions > n {
+                    self.trace_line(&before);
+                }
+            }
+        }
+    }
+
+    /// Writes the trace line of the instruction that just took the core from `before`.
+    #[cold]
+    fn trace_line(&mut self, before: &Cpu) {
+        let pc = before.r[15];
+        let Some(t) = &mut self.itrace else {
+            return;
+        };
+        if t.wants(pc) {
+            let text = self
+                .isa
+                .disassemble(&self.bus, pc)
+                .unwrap_or_else(|| "?".to_string());
+            t.line(pc, &text, self.bus.now, before, &self.cpu);
         }
     }
 
