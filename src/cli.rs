@@ -61,6 +61,10 @@ pub enum ModelCommand {
 pub struct DebugArgs {
     /// The firmware ELF.
     pub elf: PathBuf,
+    /// Where the sources DWARF names are (repeatable; searched after the path as written and
+    /// before the ELF's own directory and its parents).
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Vec<PathBuf>,
     /// Board selection.
     #[command(flatten)]
     pub board: BoardArgs,

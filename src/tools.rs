@@ -33,11 +33,21 @@ pub fn tui(args: DebugArgs) -> Result<i32, Failure> {
         args.semihosting_root.clone(),
     );
     let opts = tui::TuiOptions {
+        // --source-dir first, then the ELF's directory and its parents (a prebuilt ELF's
+        // sources are usually a level or two up), so the debugger finds them from any working
+        // directory.
         source_dirs: args
-            .elf
-            .parent()
-            .map(|p| vec![p.to_path_buf()])
-            .unwrap_or_default(),
+            .source_dir
+            .iter()
+            .cloned()
+            .chain(
+                std::path::absolute(&args.elf)
+                    .ok()
+                    .iter()
+                    .flat_map(|p| p.ancestors().skip(1).take(3).map(Path::to_path_buf))
+                    .collect::<Vec<_>>(),
+            )
+            .collect(),
         rebuild: Some(Box::new(move || {
             build(&elf, &board, root.clone(), false).map_err(|f| f.message)
         })),

@@ -412,7 +412,9 @@ impl App {
 
     /// Runs one `:` command line (also what `g` does with `goto`).
     pub fn run_command(&mut self, line: &str) {
-        let cmd = match command::parse(line, &self.machine.image) {
+        let cpu = &self.machine.cpu;
+        let regs = |r: Reg| reg_value(cpu, r);
+        let cmd = match command::parse_with(line, &self.machine.image, Some(&regs)) {
             Ok(c) => c,
             Err(e) => {
                 self.message = e;
@@ -733,6 +735,22 @@ pub fn describe_machine_stop(m: &Machine, s: &StopReason) -> String {
             format!("BKPT at 0x{pc:08x} {}", m.image.describe_addr(*pc))
         }
         other => sim_core::report::stop_detail(other),
+    }
+}
+
+/// A register's value, for `:` expressions (`x/8 $sp`).
+pub fn reg_value(cpu: &Cpu, reg: Reg) -> u32 {
+    match reg {
+        Reg::R(i) => cpu.r[usize::from(i)],
+        Reg::Xpsr => cpu.xpsr(),
+        Reg::Msp => cpu.msp(),
+        Reg::Psp => cpu.psp(),
+        Reg::Primask => u32::from(cpu.primask),
+        Reg::Basepri => u32::from(cpu.basepri),
+        Reg::Faultmask => u32::from(cpu.faultmask),
+        Reg::Control => u32::from(cpu.control),
+        Reg::S(i) => cpu.s[usize::from(i)],
+        Reg::Fpscr => cpu.fpscr,
     }
 }
 

@@ -1,5 +1,5 @@
 //! The `:` command line: parsing of `break`, `delete`, `watch`, `x/N`, `set` and `goto`, and of
-//! the addresses they take (hex, decimal, a symbol, `symbol+offset`).
+//! the address expressions they take (hex, decimal, a symbol, a register: `$sp+8`, `main+0x10`).
 
 use sim_core::loader::Image;
 
@@ -95,34 +95,89 @@ pub fn parse_number(s: &str) -> Option<u32> {
     }
 }
 
+/// Reads a register's value, for expressions (`$sp`, `$r0+8`).
+pub type RegReader<'a> = &'a dyn Fn(Reg) -> u32;
+
 /// Resolves an address: a number, `symbol` or `symbol+offset`; `*` before it is ignored
-/// (gdb habit).
+/// (gdb habit). Without registers; see [`parse_expr`].
 pub fn parse_addr(s: &str, image: &Image) -> Result<u32, String> {
+    parse_expr(s, image, None)
+}
+
+/// Splits an expression into signed terms at `+` and `-` outside parentheses (C++ signatures
+/// keep theirs).
+fn terms(s: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut neg) = (0i32, 0usize, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '<' => depth += 1,
+            ')' | '>' => depth -= 1,
+            '+' | '-' if depth == 0 && i > start => {
+                out.push((neg, s[start..i].trim()));
+                neg = c == '-';
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push((neg, s[start..].trim()));
+    out
+}
+
+/// Evaluates an address expression: terms joined by `+` or `-`, each a number (hex or
+/// decimal), a register (`$sp`, `$r3`, `$pc`, or `sp`/`r3` when no symbol has that name and
+/// `regs` is given), a symbol, or a C++ function by its demangled name (the first overload
+/// when the name has no parameters). `*` before it is ignored (gdb habit).
+pub fn parse_expr(s: &str, image: &Image, regs: Option<RegReader>) -> Result<u32, String> {
     let s = s.trim().trim_start_matches('*');
     if s.is_empty() {
         return Err("missing address or symbol".into());
     }
-    if let Some(n) = parse_number(s) {
-        return Ok(n);
+    let mut value = 0u32;
+    for (neg, t) in terms(s) {
+        if t.is_empty() {
+            return Err(format!("missing term in '{s}'"));
+        }
+        let v = term(t, image, regs)?;
+        value = if neg {
+            value.wrapping_sub(v)
+        } else {
+            value.wrapping_add(v)
+        };
     }
-    let (name, off) = match s.split_once('+') {
-        Some((n, o)) => (
-            n.trim(),
-            parse_number(o).ok_or_else(|| format!("bad offset '{o}' in '{s}'"))?,
-        ),
-        None => (s, 0),
-    };
-    // A symbol as written, else a C++ function by its demangled name (the first overload when
-    // the name has no parameters).
-    image
-        .symbol(name)
-        .or_else(|| image.functions_named(name).first().copied())
-        .map(|sym| sym.addr.wrapping_add(off))
-        .ok_or_else(|| format!("no symbol or address '{name}'"))
+    Ok(value)
 }
 
-/// Parses one command line (without the leading `:`).
+fn term(t: &str, image: &Image, regs: Option<RegReader>) -> Result<u32, String> {
+    if let Some(n) = parse_number(t) {
+        return Ok(n);
+    }
+    if let Some(name) = t.strip_prefix('$') {
+        let reg = Reg::parse(name).ok_or_else(|| format!("unknown register '${name}'"))?;
+        let read = regs.ok_or_else(|| format!("'${name}': no registers here"))?;
+        return Ok(read(reg));
+    }
+    if let Some(sym) = image
+        .symbol(t)
+        .or_else(|| image.functions_named(t).first().copied())
+    {
+        return Ok(sym.addr);
+    }
+    match (Reg::parse(t), regs) {
+        (Some(reg), Some(read)) => Ok(read(reg)),
+        _ => Err(format!("no symbol, register or address '{t}'")),
+    }
+}
+
+/// Parses one command line (without the leading `:`); addresses without registers.
 pub fn parse(line: &str, image: &Image) -> Result<Command, String> {
+    parse_with(line, image, None)
+}
+
+/// Parses one command line, with the registers for expressions (`x/8 $sp`).
+pub fn parse_with(line: &str, image: &Image, regs: Option<RegReader>) -> Result<Command, String> {
+    let parse_addr = |s: &str, image: &Image| parse_expr(s, image, regs);
     let line = line.trim();
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest = rest.trim();

@@ -315,10 +315,45 @@ pub fn draw_memory(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).block(block(&title)), area);
 }
 
+/// A function name shortened to `width` characters without cutting a word: a C++ name loses
+/// its parameters first (`tiny::infer(…)`), then whole words or `::` parts from the end, and an
+/// ellipsis says so.
+pub fn fit_name(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        return name.to_string();
+    }
+    let bare = sim_core::names::without_parameters(name);
+    if bare.len() < name.len() {
+        let short = format!("{bare}(…)");
+        if short.chars().count() <= width {
+            return short;
+        }
+    }
+    // Cut before the last word boundary that leaves room for the ellipsis.
+    let room = width.saturating_sub(1);
+    let chars: Vec<char> = bare.chars().collect();
+    let mut cut = 0;
+    for i in 1..chars.len().min(room + 1) {
+        let boundary = matches!(chars[i], '_' | ':' | ' ' | '.' | '(' | '<' | ',')
+            || (chars[i].is_ascii_uppercase() && chars[i - 1].is_ascii_lowercase());
+        if boundary {
+            cut = i;
+        }
+    }
+    if cut == 0 {
+        // One word longer than the room: only then is it cut inside.
+        cut = room.min(chars.len());
+    }
+    let head: String = chars[..cut].iter().collect();
+    format!("{}…", head.trim_end_matches([':', '_', ' ', '.', ',']))
+}
+
 /// The call stack from the shadow stack kept by the statistics (BL/BLX and returns).
 pub fn draw_call_stack(app: &App, f: &mut Frame, area: Rect) {
     let m = &app.machine;
     let img = &m.image;
+    // "#12 0800abcd " before the name, and the block's borders.
+    let name_width = (area.width as usize).saturating_sub(16).max(8);
     let pc = m.cpu.pc();
     let mut lines = Vec::new();
     if m.cpu.ipsr != 0 {
@@ -330,13 +365,19 @@ pub fn draw_call_stack(app: &App, f: &mut Frame, area: Rect) {
     lines.push(Line::from(vec![
         Span::styled("#0 ", Style::default().fg(DIM)),
         Span::styled(format!("{pc:08x} "), Style::default().fg(DIM)),
-        Span::styled(img.describe_addr(pc), Style::default().fg(SYMBOL)),
+        Span::styled(
+            fit_name(&img.describe_addr(pc), name_width),
+            Style::default().fg(SYMBOL),
+        ),
     ]));
     for (n, fr) in m.stats.call_stack.iter().rev().enumerate() {
         lines.push(Line::from(vec![
             Span::styled(format!("#{} ", n + 1), Style::default().fg(DIM)),
             Span::styled(format!("{:08x} ", fr.ret), Style::default().fg(DIM)),
-            Span::styled(img.describe_addr(fr.ret), Style::default().fg(SYMBOL)),
+            Span::styled(
+                fit_name(&img.describe_addr(fr.ret), name_width),
+                Style::default().fg(SYMBOL),
+            ),
         ]));
     }
     f.render_widget(Paragraph::new(lines).block(block("Call stack")), area);
@@ -481,8 +522,7 @@ pub fn draw_profile(app: &App, f: &mut Frame, area: Rect) {
         Style::default().fg(DIM),
     ))];
     for r in app.profile().into_iter().take(rows) {
-        let mut name = r.name;
-        name.truncate(21);
+        let name = fit_name(&r.name, 21);
         lines.push(Line::from(format!(
             "{name:<22}{:>7}{:>12}{:>6.1}%{:>12}",
             r.calls,

@@ -218,11 +218,71 @@ fn commands_set_watch_examine_and_report_errors() {
         a.message
     );
     command(&mut a, "break no_such_symbol");
-    assert_eq!(a.message, "no symbol or address 'no_such_symbol'");
+    assert_eq!(a.message, "no symbol, register or address 'no_such_symbol'");
     command(&mut a, "frobnicate");
     assert!(a.message.starts_with("unknown command 'frobnicate'"));
     command(&mut a, "x/0 0");
     assert!(a.message.contains("must be 1..=256"));
+}
+
+#[test]
+fn examine_takes_register_expressions() {
+    let mut a = app();
+    let sp = a.machine.cpu.r[13];
+    command(&mut a, "x/8 $sp");
+    assert!(
+        a.message.starts_with(&format!("0x{sp:08x}: ")),
+        "x/8 $sp shows memory at SP 0x{sp:08x}: {}",
+        a.message
+    );
+    command(&mut a, "x/2 $sp+8");
+    assert!(
+        a.message.starts_with(&format!("0x{:08x}: ", sp + 8)),
+        "{}",
+        a.message
+    );
+    command(&mut a, "set r7 0x20000010");
+    command(&mut a, "x/1 r7-0x10");
+    assert!(a.message.starts_with("0x20000000: "), "{}", a.message);
+    command(&mut a, "x/1 $nope");
+    assert_eq!(a.message, "unknown register '$nope'");
+}
+
+#[test]
+fn long_names_are_shortened_at_word_boundaries() {
+    use tui::panes::fit_name;
+    assert_eq!(fit_name("model_invoke", 21), "model_invoke");
+    assert_eq!(
+        fit_name(
+            "tiny::infer(tiny::Layer const&, short const*, unsigned long)",
+            21
+        ),
+        "tiny::infer(…)"
+    );
+    assert_eq!(
+        fit_name("arm_convolve_s8_fast_path_kernel", 21),
+        "arm_convolve_s8_fast…"
+    );
+    assert_eq!(
+        fit_name("tiny::detail::Quantizer::apply(int)", 21),
+        "tiny::detail…"
+    );
+    for n in [
+        "arm_depthwise_conv_s8_opt",
+        "QuantizeMultiplierSmallerThanOne",
+    ] {
+        let f = fit_name(n, 16);
+        assert!(f.chars().count() <= 16, "{f}");
+        let kept = f.trim_end_matches('…');
+        assert!(
+            n.starts_with(kept)
+                && matches!(
+                    n[kept.len()..].chars().next(),
+                    Some('_' | 'M' | 'S' | 'T' | 'O')
+                ),
+            "{n} cut inside a word: {f}"
+        );
+    }
 }
 
 #[test]
