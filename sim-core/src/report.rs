@@ -953,7 +953,8 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
 }
 
 /// Folded stacks ("main;conv;memcpy 1234" per line, sorted) of the self cycles of completed
-/// calls, for flamegraph tools.
+/// calls, for flamegraph tools. Paths first seen after [`crate::stats::MAX_FOLDED_FRAMES`]
+/// frames were kept are summed on one line, `[call paths beyond the limit]`.
 pub fn folded_stacks(m: &Machine) -> String {
     let Some(folded) = &m.stats.folded else {
         return String::new();
@@ -961,6 +962,9 @@ pub fn folded_stacks(m: &Machine) -> String {
     let mut lines: Vec<String> = folded
         .iter()
         .map(|(path, cycles)| {
+            if path[..] == [crate::stats::FOLDED_ELSEWHERE] {
+                return format!("[call paths beyond the limit] {cycles}");
+            }
             let names: Vec<String> = path.iter().map(|a| m.image.describe_addr(*a)).collect();
             format!("{} {cycles}", names.join(";"))
         })

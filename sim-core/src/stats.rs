@@ -44,6 +44,12 @@ pub type AddrMap<V> = HashMap<u32, V, BuildHasherDefault<AddrHasher>>;
 /// Deepest shadow call stack kept; deeper calls are counted but not tracked.
 pub const MAX_CALL_DEPTH: usize = 4096;
 
+/// Most frames (function addresses) all the call paths of folded stacks keep in all, 4 Mi
+/// (16 MiB): paths first seen after that are summed into [`FOLDED_ELSEWHERE`].
+pub const MAX_FOLDED_FRAMES: usize = 4 << 20;
+/// The call path that stands for every path not kept once [`MAX_FOLDED_FRAMES`] is reached.
+pub const FOLDED_ELSEWHERE: u32 = u32::MAX;
+
 /// Most calls a Chrome trace records (`--profile-out FILE.json`); later calls are counted in
 /// [`CallTrace::dropped`], not recorded (about 100 bytes of JSON per call: 50 MB at the cap).
 pub const MAX_TRACE_EVENTS: usize = 500_000;
@@ -248,6 +254,8 @@ pub struct Stats {
     /// Self cycles per call path (outermost first), when folded stacks are wanted
     /// (`--profile-out`); `None` keeps returns allocation-free.
     pub folded: Option<HashMap<Vec<u32>, u64>>,
+    /// Frames kept in `folded`'s paths (at most [`MAX_FOLDED_FRAMES`]).
+    pub folded_frames: usize,
     /// Calls recorded for a Chrome trace, when one is wanted (`--profile-out FILE.json`);
     /// `None` keeps calls allocation-free.
     pub trace: Option<CallTrace>,
@@ -283,6 +291,7 @@ impl Default for Stats {
             main_entered: false,
             roi: Vec::new(),
             folded: None,
+            folded_frames: 0,
             trace: None,
             call_stack: Vec::new(),
             call_cycles: AddrMap::default(),
@@ -444,6 +453,13 @@ impl Stats {
             if let Some(folded) = &mut self.folded {
                 let mut path: Vec<u32> = self.call_stack.iter().map(|c| c.func).collect();
                 path.push(f.func);
+                if !folded.contains_key(&path) {
+                    if self.folded_frames + path.len() > MAX_FOLDED_FRAMES {
+                        path = vec![FOLDED_ELSEWHERE];
+                    } else {
+                        self.folded_frames += path.len();
+                    }
+                }
                 *folded.entry(path).or_insert(0) += d.saturating_sub(f.child_cycles);
             }
             if let Some(i) = self.roi.iter().position(|t| t.addr == f.func) {
@@ -505,6 +521,28 @@ mod tests {
             }
         );
         assert_eq!(s.calls[&0x100], 1);
+    }
+
+    /// Past MAX_FOLDED_FRAMES, new call paths are summed on one line: a guest calling ever
+    /// new addresses cannot grow the profile without bound.
+    #[test]
+    fn folded_stacks_stop_growing_at_the_frame_cap() {
+        let mut s = Stats {
+            folded: Some(HashMap::default()),
+            ..Stats::default()
+        };
+        s.folded_frames = MAX_FOLDED_FRAMES - 3;
+        s.flow(&at(0x100, 0x10), Flow::Call, 10); // main
+        s.flow(&at(0x200, 0x110), Flow::Call, 20); // main -> f: path of 2, fits
+        s.flow(&at(0x110, 0), Flow::Return, 25);
+        s.flow(&at(0x300, 0x120), Flow::Call, 30); // main -> g: path of 2, over
+        s.flow(&at(0x120, 0), Flow::Return, 40);
+        s.flow(&at(0x200, 0x130), Flow::Call, 50); // main -> f again: known path
+        s.flow(&at(0x130, 0), Flow::Return, 52);
+        let f = s.folded.as_ref().unwrap();
+        assert_eq!(f[&vec![0x100, 0x200]], 7);
+        assert_eq!(f[&vec![FOLDED_ELSEWHERE]], 10);
+        assert_eq!(s.folded_frames, MAX_FOLDED_FRAMES - 1);
     }
 
     #[test]
