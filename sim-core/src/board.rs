@@ -222,6 +222,12 @@ pub struct Board {
     /// Flash accelerator (prefetch/cache) in front of the flash region, if any.
     #[serde(default)]
     pub flash_accel: Option<crate::fetch::FlashAccelSpec>,
+    /// Crystals and external clock inputs fitted on the board, in Hz, by the chip's name for
+    /// the oscillator they drive (`HSE`, `LSE` on STM32; `HFXO`, `LFXO` on nRF52; `XOSC` on
+    /// RP2040). A clock controller asked to start an oscillator the board does not fit never
+    /// sets its ready bit, as on silicon.
+    #[serde(default)]
+    pub oscillators: std::collections::BTreeMap<String, u64>,
 }
 
 fn default_priority_bits() -> u8 {
@@ -395,6 +401,9 @@ impl Board {
                 )));
             }
         }
+        if let Some((name, _)) = self.oscillators.iter().find(|(_, hz)| **hz == 0) {
+            return Err(bad(format!("oscillators.{name} is 0 Hz")));
+        }
         if let Some(a) = &self.flash_accel {
             a.validate().map_err(bad)?;
             if !self.regions.iter().any(|r| r.kind == RegionKind::Flash) {
@@ -465,6 +474,24 @@ size = 0x1000
 "#;
         let e = Board::from_toml(t, "x.toml").unwrap_err().to_string();
         assert!(e.contains("overlap at 0x00001000"), "{e}");
+    }
+
+    #[test]
+    fn oscillators_are_read_and_zero_hz_is_refused() {
+        let t = |osc: &str| {
+            format!(
+                "name = \"x\"\ndescription = \"x\"\ncore = \"cortex-m4\"\nclock_hz = 1\n\
+                 [[region]]\nname = \"F\"\nkind = \"flash\"\nbase = 0\nsize = 0x1000\n\
+                 [oscillators]\n{osc}\n"
+            )
+        };
+        let b = Board::from_toml(&t("HSE = 25_000_000\nLSE = 32_768"), "x.toml").unwrap();
+        assert_eq!(b.oscillators.get("HSE"), Some(&25_000_000));
+        assert_eq!(b.oscillators.get("LSE"), Some(&32_768));
+        let e = Board::from_toml(&t("HSE = 0"), "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("oscillators.HSE is 0 Hz"), "{e}");
     }
 
     #[test]
