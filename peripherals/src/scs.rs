@@ -54,6 +54,12 @@ enum Reg {
     Fpcar,
     Fpdscr,
     Mvfr,
+    Clidr,
+    Ctr,
+    Ccsidr,
+    Csselr,
+    /// Cortex-M7 cache maintenance operations (write-only).
+    CacheOp,
     /// Read-as-zero, writes ignored (MPU, ID registers, debug transfer registers).
     Raz,
 }
@@ -67,6 +73,8 @@ enum Has {
     V7,
     /// Only with an FPU.
     Fpu,
+    /// Only on a core with caches (Cortex-M7).
+    Cache,
 }
 
 /// One row of the register table: offset from 0xE000_E000, number of consecutive words,
@@ -127,7 +135,11 @@ const REGS: &[RegDef] = &[
     r(0xD34, 1, "MMFAR", "B3.2.17", Has::V7, Reg::Mmfar),
     r(0xD38, 1, "BFAR", "B3.2.18", Has::V7, Reg::Bfar),
     r(0xD3C, 1, "AFSR", "B3.2.19", Has::V7, Reg::Afsr),
-    r(0xD40, 18, "ID_PFR0..ID_ISAR5", "B4.1", Has::V7, Reg::Raz),
+    r(0xD40, 14, "ID_PFR0..ID_ISAR5", "B4.1", Has::V7, Reg::Raz),
+    r(0xD78, 1, "CLIDR", "B4.8.1", Has::Cache, Reg::Clidr),
+    r(0xD7C, 1, "CTR", "B4.8.2", Has::Cache, Reg::Ctr),
+    r(0xD80, 1, "CCSIDR", "B4.8.3", Has::Cache, Reg::Ccsidr),
+    r(0xD84, 1, "CSSELR", "B4.8.4", Has::Cache, Reg::Csselr),
     r(0xD88, 1, "CPACR", "B3.2.20", Has::Fpu, Reg::Cpacr),
     r(
         0xD90,
@@ -145,6 +157,14 @@ const REGS: &[RegDef] = &[
     r(0xF38, 1, "FPCAR", "B3.2.24", Has::Fpu, Reg::Fpcar),
     r(0xF3C, 1, "FPDSCR", "B3.2.25", Has::Fpu, Reg::Fpdscr),
     r(0xF40, 3, "MVFR0..MVFR2", "B4.6", Has::Fpu, Reg::Mvfr),
+    r(
+        0xF50,
+        11,
+        "ICIALLU..BPIALL",
+        "B2.2.7",
+        Has::Cache,
+        Reg::CacheOp,
+    ),
 ];
 
 fn lookup(offset: u32) -> Option<(&'static RegDef, u32)> {
@@ -318,6 +338,22 @@ pub struct Scs {
     systick: SysTick,
     actlr: u32,
     dfsr: u32,
+    /// Cortex-M7 cache identification: CCSIDR of the data cache and of the instruction
+    /// cache (0: none), and CSSELR.
+    ccsidr: [u32; 2],
+    csselr: u32,
+}
+
+/// CCSIDR of a Cortex-M7 cache of `bytes` in `ways` with 32-byte lines (ARMv7-M B4.8.3;
+/// Cortex-M7 TRM DDI 0489 §4.1: the data cache is write-through/write-back/read- and
+/// write-allocate capable, the instruction cache read-allocate), 0 when there is none.
+fn ccsidr(bytes: u32, ways: u32, data: bool) -> u32 {
+    if bytes == 0 || ways == 0 {
+        return 0;
+    }
+    let sets = bytes / 32 / ways;
+    let policy = if data { 0xF000_0000 } else { 0x2000_0000 };
+    policy | ((sets.max(1) - 1) << 13) | ((ways - 1) << 3) | 1
 }
 
 /// CPUID for a core profile: implementer Arm (0x41), the part number of the core and the
@@ -358,6 +394,15 @@ impl Scs {
             systick: SysTick::default(),
             actlr: 0,
             dfsr: 0,
+            ccsidr: match (&board.flash_accel, board.core) {
+                // The Cortex-M7's L1 caches are the flash accelerator of an M7 board.
+                (Some(a), CoreProfile::CortexM7) => [
+                    ccsidr(a.dcache_bytes, a.dcache_ways, true),
+                    ccsidr(a.icache_bytes, a.icache_ways, false),
+                ],
+                _ => [0, 0],
+            },
+            csselr: 0,
         }
     }
 
@@ -366,6 +411,7 @@ impl Scs {
             Has::All => true,
             Has::V7 => self.arch != Arch::V6M,
             Has::Fpu => self.fpu != FpuKind::None,
+            Has::Cache => self.cpuid == cpuid(CoreProfile::CortexM7),
         }
     }
 
@@ -521,6 +567,14 @@ impl Scs {
             Reg::Fpcar => exc.fpcar,
             Reg::Fpdscr => exc.fpdscr,
             Reg::Mvfr => mvfr(self.fpu, index),
+            // Cortex-M7 TRM §4.1: separate I and D caches at level 1 (LoUU, LoC, LoUIS 1).
+            Reg::Clidr if self.ccsidr != [0, 0] => 0x0900_0003,
+            Reg::Clidr => 0,
+            // Cortex-M7 TRM §4.1: format 4, 32-byte lines, 32-byte granules.
+            Reg::Ctr => 0x8303_C003,
+            Reg::Ccsidr => self.ccsidr[(self.csselr & 1) as usize],
+            Reg::Csselr => self.csselr,
+            Reg::CacheOp => 0,
         }
     }
 
@@ -624,8 +678,35 @@ impl Scs {
             Reg::Ccr => {
                 if self.arch != Arch::V6M {
                     // NONBASETHRDENA, USERSETMPEND, UNALIGN_TRP, DIV_0_TRP, BFHFNMIGN,
-                    // STKALIGN; on Cortex-M7 also the cache enables DC, IC, BP (not modelled).
-                    exc.ccr = merged & 0x0007_031B;
+                    // STKALIGN; on Cortex-M7 also DC (16), IC (17) and BP (18): the cache
+                    // enables switch the board's flash accelerator model, which stands for
+                    // the L1 caches on an M7 board.
+                    let cache = if self.present(Has::Cache) {
+                        0x0007_0000
+                    } else {
+                        0
+                    };
+                    exc.ccr = merged & (0x031B | cache);
+                    if let (true, Some(a)) = (cache != 0, &mut ctx.map.accel) {
+                        let (dc, ic) = (exc.ccr & (1 << 16) != 0, exc.ccr & (1 << 17) != 0);
+                        if (ic, dc) != (a.icache_on, a.dcache_on) {
+                            a.set_switches(ic, dc, a.prefetch_on);
+                            *ctx.code_epoch += 1;
+                        }
+                    }
+                }
+            }
+            Reg::Csselr => self.csselr = merged & 1,
+            Reg::CacheOp => {
+                // ICIALLU invalidates the instruction cache; the data-cache operations
+                // (by address or set/way) change no data in thimble, whose data cache
+                // holds only flash lines, and are accepted as no-ops.
+                if index == 0 {
+                    if let Some(a) = &mut ctx.map.accel {
+                        let (i, d, p) = (a.icache_on, a.dcache_on, a.prefetch_on);
+                        a.set_switches(false, d, p);
+                        a.set_switches(i, d, p);
+                    }
                 }
             }
             Reg::Shcsr => {
@@ -670,6 +751,9 @@ impl Scs {
             | Reg::Afsr
             | Reg::Dhcsr
             | Reg::Mvfr
+            | Reg::Clidr
+            | Reg::Ctr
+            | Reg::Ccsidr
             | Reg::Raz => {}
         }
     }
@@ -748,6 +832,7 @@ impl Device for Scs {
         self.systick = SysTick::default();
         self.actlr = 0;
         self.dfsr = 0;
+        self.csselr = 0;
     }
 }
 
@@ -1014,5 +1099,41 @@ mod tests {
         assert_eq!(super::register_name(0xD28), Some(("CFSR", "B3.2.15")));
         assert_eq!(super::register_name(0x404).map(|n| n.0), Some("NVIC_IPR"));
         assert_eq!(super::register_name(0x0C0), None);
+    }
+
+    #[test]
+    fn cortex_m7_cache_registers_switch_the_accelerator() {
+        let mut b = bus("disco-f746ng");
+        // The F746's 4 KB 4-way D-cache and 4 KB 2-way I-cache, 32-byte lines.
+        assert_eq!(b.read32(0xE000_ED78).unwrap(), 0x0900_0003, "CLIDR");
+        b.write32(0xE000_ED84, 0).unwrap();
+        assert_eq!(b.read32(0xE000_ED80).unwrap(), 0xF003_E019, "CCSIDR, data");
+        b.write32(0xE000_ED84, 1).unwrap();
+        assert_eq!(
+            b.read32(0xE000_ED80).unwrap(),
+            0x2007_E009,
+            "CCSIDR, instruction"
+        );
+        b.map
+            .accel
+            .as_mut()
+            .unwrap()
+            .set_switches(false, false, false);
+        // SCB_EnableICache: ICIALLU, then CCR.IC; SCB_EnableDCache: DCISW..., then CCR.DC.
+        b.write32(0xE000_EF50, 0).unwrap();
+        let ccr = b.read32(0xE000_ED14).unwrap();
+        b.write32(0xE000_ED14, ccr | (1 << 17)).unwrap();
+        assert!(b.map.accel.as_ref().unwrap().icache_on);
+        assert!(!b.map.accel.as_ref().unwrap().dcache_on);
+        b.write32(0xE000_EF60, 0x4000_0000).unwrap();
+        b.write32(0xE000_ED14, ccr | (3 << 16)).unwrap();
+        assert!(b.map.accel.as_ref().unwrap().dcache_on);
+        assert_eq!(b.read32(0xE000_ED14).unwrap() & (3 << 16), 3 << 16);
+        // Cortex-M4: no caches, the bits stay clear.
+        let mut m4 = bus("nucleo-l4r5zi");
+        assert_eq!(m4.read32(0xE000_ED78).unwrap(), 0);
+        let ccr = m4.read32(0xE000_ED14).unwrap();
+        m4.write32(0xE000_ED14, ccr | (3 << 16)).unwrap();
+        assert_eq!(m4.read32(0xE000_ED14).unwrap() & (3 << 16), 0);
     }
 }
