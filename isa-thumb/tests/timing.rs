@@ -171,12 +171,14 @@ fn conditional_branch_not_taken_costs_one() {
     assert_eq!(r.cycles, 1);
 }
 
-/// The flash accelerator of nucleo-l4r5zi (ART, 5 wait states): the first fetch of a granule
-/// misses, a loop then runs from the I-cache at zero wait states; a data read of flash pays
-/// the wait states once per 64-bit granule.
+/// The flash accelerator of nucleo-l4r5zi (ART, 5 wait states as FLASH_ACR.LATENCY 5 sets
+/// them at 120 MHz): the first fetch of a granule misses, a loop then runs from the I-cache
+/// at zero wait states; a data read of flash pays the wait states once per 64-bit granule.
 #[test]
 fn art_hides_flash_wait_states_in_a_loop() {
     let mut rig = Rig::board("nucleo-l4r5zi");
+    // The board resets at LATENCY 0; the chip's FLASH_ACR model does this for LATENCY 5.
+    rig.bus.map.set_flash_wait_states(5);
     // loop: adds r0, r1, r2 ; subs r3, #1 ; bne loop   (at 0x0800_1000, word aligned)
     let code: [u16; 3] = [ADDS, 0x3b01, 0xd1fc];
     let base = 0x0800_1000;

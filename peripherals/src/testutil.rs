@@ -33,3 +33,43 @@ pub fn bus(board: &str) -> Bus {
     }
     bus
 }
+
+/// A machine of a built-in chip board with an empty program: the chip's peripherals mapped
+/// as `thimble run` maps them.
+pub fn chip_machine(board: &str) -> sim_core::Machine {
+    let b = Board::load(board).unwrap();
+    let image = sim_core::loader::Image {
+        entry: 0,
+        segments: Vec::new(),
+        sections: Vec::new(),
+        symbols: Vec::new(),
+        bytes: Vec::new(),
+    };
+    let isa = Box::new(isa_thumb::Thumb::new(b.core, b.fpu()));
+    let mut m = sim_core::Machine::new(b, image, isa, Console::new(false)).unwrap();
+    crate::attach(&mut m, &crate::PeripheralOptions::default()).unwrap();
+    m
+}
+
+/// Advances the bus to cycle `to`, running every device event on the way.
+pub fn run_to(bus: &mut Bus, to: u64) {
+    while bus.next_event <= to {
+        bus.now = bus.now.max(bus.next_event);
+        bus.service_events();
+    }
+    bus.now = bus.now.max(to);
+}
+
+/// Advances the bus by `us` microseconds of simulated time (at the clock rates in force).
+pub fn run_us(bus: &mut Bus, us: u64) {
+    let target_ps = bus.clock.ps_at(bus.now) + us * 1_000_000;
+    loop {
+        let to = bus.clock.segment().cycle_at(target_ps);
+        if bus.next_event > to {
+            bus.now = bus.now.max(to);
+            return;
+        }
+        bus.now = bus.now.max(bus.next_event);
+        bus.service_events();
+    }
+}
