@@ -689,7 +689,7 @@ impl Scs {
                     exc.ccr = merged & (0x031B | cache);
                     if let (true, Some(a)) = (cache != 0, &mut ctx.map.accel) {
                         let (dc, ic) = (exc.ccr & (1 << 16) != 0, exc.ccr & (1 << 17) != 0);
-                        if (ic, dc) != (a.icache_on, a.dcache_on) {
+                        if (ic, dc) != (a.icache_on(), a.dcache_on()) {
                             a.set_switches(ic, dc, a.prefetch_on);
                             *ctx.code_epoch += 1;
                         }
@@ -703,7 +703,7 @@ impl Scs {
                 // holds only flash lines, and are accepted as no-ops.
                 if index == 0 {
                     if let Some(a) = &mut ctx.map.accel {
-                        let (i, d, p) = (a.icache_on, a.dcache_on, a.prefetch_on);
+                        let (i, d, p) = (a.icache_on(), a.dcache_on(), a.prefetch_on);
                         a.set_switches(false, d, p);
                         a.set_switches(i, d, p);
                     }
@@ -1123,11 +1123,11 @@ mod tests {
         b.write32(0xE000_EF50, 0).unwrap();
         let ccr = b.read32(0xE000_ED14).unwrap();
         b.write32(0xE000_ED14, ccr | (1 << 17)).unwrap();
-        assert!(b.map.accel.as_ref().unwrap().icache_on);
-        assert!(!b.map.accel.as_ref().unwrap().dcache_on);
+        assert!(b.map.accel.as_ref().unwrap().icache_on());
+        assert!(!b.map.accel.as_ref().unwrap().dcache_on());
         b.write32(0xE000_EF60, 0x4000_0000).unwrap();
         b.write32(0xE000_ED14, ccr | (3 << 16)).unwrap();
-        assert!(b.map.accel.as_ref().unwrap().dcache_on);
+        assert!(b.map.accel.as_ref().unwrap().dcache_on());
         assert_eq!(b.read32(0xE000_ED14).unwrap() & (3 << 16), 3 << 16);
         // Cortex-M4: no caches, the bits stay clear.
         let mut m4 = bus("nucleo-l4r5zi");

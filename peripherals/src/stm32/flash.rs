@@ -62,7 +62,7 @@ pub fn apply(variant: Variant, acr: u32, map: &mut MemoryMap) {
         match variant {
             Variant::L4 => a.set_switches(acr & ICEN != 0, acr & DCEN != 0, prefetch),
             Variant::F7 => {
-                let (i, d) = (a.icache_on, a.dcache_on);
+                let (i, d) = (a.icache_on(), a.dcache_on());
                 a.set_switches(i, d, prefetch);
             }
         }

@@ -77,7 +77,7 @@ fn l4r5_resets_to_msi_4mhz_and_publishes_its_clocks() {
         .unwrap();
     assert_eq!(f.wait_states, 0);
     let a = m.bus.map.accel.as_ref().unwrap();
-    assert!(a.icache_on && a.dcache_on && !a.prefetch_on);
+    assert!(a.icache_on() && a.dcache_on() && !a.prefetch_on);
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn l4r5_flash_acr_drives_wait_states_and_switches() {
     assert_eq!(f.wait_states, 5);
     let a = m.bus.map.accel.as_ref().unwrap();
     assert_eq!(
-        (a.wait_states, a.icache_on, a.dcache_on, a.prefetch_on),
+        (a.wait_states, a.icache_on(), a.dcache_on(), a.prefetch_on),
         (5, false, false, true)
     );
     // Flash programming is not modelled: named.
@@ -329,7 +329,7 @@ fn f746_resets_to_hsi_and_reaches_216mhz_with_overdrive() {
     assert_eq!(m.bus.clock.hz(), 16_000_000);
     let a = m.bus.map.accel.as_ref().unwrap();
     assert!(
-        !a.icache_on && !a.dcache_on && !a.prefetch_on,
+        !a.icache_on() && !a.dcache_on() && !a.prefetch_on,
         "M7 caches off at reset"
     );
     // HSE 25 MHz crystal: ready after its 2 ms start-up.
