@@ -134,15 +134,19 @@ pub fn json_to_stdout(opts: &RunOptions) -> bool {
     opts.json.as_deref() == Some(Path::new("-"))
 }
 
+/// The longest `--max-seconds`: 10^7 s (116 days) of simulated time, inside what the clock's
+/// 64-bit picosecond count holds (213 days).
+pub const MAX_SECONDS: f64 = 1e7;
+
 /// The limits of a run: those the flags give, else 60 s of simulated time (`true`: the
 /// default applies).
 pub fn run_limits(opts: &RunOptions) -> Result<(Limits, bool), Failure> {
     let ci = &opts.ci;
     if let Some(s) = ci.max_seconds {
-        if !(s > 0.0 && s.is_finite()) {
+        if !(s > 0.0 && s <= MAX_SECONDS) {
             return Err(Failure::new(
                 exit::BAD_ARGUMENT,
-                format!("--max-seconds {s}: expected a positive number of seconds"),
+                format!("--max-seconds {s}: expected a positive number of seconds up to {MAX_SECONDS:e} (simulated time is counted in picoseconds in 64 bits: 213 days)"),
             ));
         }
     }

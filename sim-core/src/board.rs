@@ -230,6 +230,10 @@ pub struct Board {
     pub oscillators: std::collections::BTreeMap<String, u64>,
 }
 
+/// The most memory a board's regions may describe together (host memory is allocated for all
+/// of it): 512 MiB, far above any microcontroller (MPS2's 8 MiB is the largest built in).
+pub const MAX_BOARD_MEMORY: u64 = 512 << 20;
+
 fn default_priority_bits() -> u8 {
     3
 }
@@ -388,6 +392,15 @@ impl Board {
         if self.irqs > 496 {
             return Err(bad(format!("irqs {} above the NVIC's 496", self.irqs)));
         }
+        let total: u64 = self.regions.iter().map(|r| u64::from(r.size)).sum();
+        if total > MAX_BOARD_MEMORY {
+            return Err(bad(format!(
+                "regions total {} bytes, above thimble's limit of {} bytes ({} MiB) per board",
+                total,
+                MAX_BOARD_MEMORY,
+                MAX_BOARD_MEMORY >> 20
+            )));
+        }
         let mut sorted: Vec<&RegionSpec> = self.regions.iter().collect();
         sorted.sort_by_key(|r| r.base);
         for r in &sorted {
@@ -492,6 +505,31 @@ size = 0x1000
             .unwrap_err()
             .to_string();
         assert!(e.contains("oscillators.HSE is 0 Hz"), "{e}");
+    }
+
+    #[test]
+    fn boards_describing_more_memory_than_the_limit_are_refused() {
+        let t = r#"
+name = "x"
+description = "x"
+core = "cortex-m3"
+clock_hz = 1
+[[region]]
+name = "A"
+kind = "flash"
+base = 0
+size = 0x1000_0000
+[[region]]
+name = "B"
+kind = "sram"
+base = 0x2000_0000
+size = 0x1000_0001
+"#;
+        let e = Board::from_toml(t, "x.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("regions total 536870913 bytes") && e.contains("512 MiB"),
+            "{e}"
+        );
     }
 
     #[test]

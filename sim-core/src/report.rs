@@ -916,24 +916,17 @@ fn roi(m: &Machine) -> Vec<RoiReport> {
         .roi
         .iter()
         .map(|t| {
-            let calls = t.cycles.len() as u64;
-            let mean = |v: &[u64]| {
-                if v.is_empty() {
-                    0.0
-                } else {
-                    v.iter().sum::<u64>() as f64 / v.len() as f64
-                }
-            };
-            let cycles = mean(&t.cycles);
+            let calls = t.calls;
             let per_call = |x: f64| if calls == 0 { 0.0 } else { x / calls as f64 };
+            let cycles = per_call(t.cycles as f64);
             let activity = t.activity.with_flash_share_of(&whole);
             RoiReport {
                 symbol: m.image.describe_addr(t.addr),
                 calls,
                 cycles,
-                cycles_min: t.cycles.iter().copied().min().unwrap_or(0),
-                cycles_max: t.cycles.iter().copied().max().unwrap_or(0),
-                instructions: mean(&t.instructions),
+                cycles_min: if calls == 0 { 0 } else { t.cycles_min },
+                cycles_max: t.cycles_max,
+                instructions: per_call(t.instructions as f64),
                 latency_ms: per_call(activity.seconds()) * 1000.0,
                 energy_uj: model
                     .as_ref()

@@ -176,10 +176,17 @@ pub struct CallCycles {
 pub struct RoiTrack {
     /// Function address.
     pub addr: u32,
-    /// Cycles of each completed call, callees included.
-    pub cycles: Vec<u64>,
-    /// Instructions of each completed call, callees included.
-    pub instructions: Vec<u64>,
+    /// Completed calls.
+    pub calls: u64,
+    /// Cycles of the completed calls, callees included, summed.
+    pub cycles: u64,
+    /// Fewest cycles of a completed call (`u64::MAX` before the first).
+    pub cycles_min: u64,
+    /// Most cycles of a completed call.
+    pub cycles_max: u64,
+    /// Instructions of the completed calls, callees included, summed. (Running figures, not
+    /// one entry per call: a run of a billion calls keeps constant memory.)
+    pub instructions: u64,
     /// Activity (class counts and cycles, sleep) at the entry of each call in progress,
     /// innermost last.
     pub open: Vec<Activity>,
@@ -195,8 +202,11 @@ impl RoiTrack {
     pub fn new(addr: u32) -> RoiTrack {
         RoiTrack {
             addr,
-            cycles: Vec::new(),
-            instructions: Vec::new(),
+            calls: 0,
+            cycles: 0,
+            cycles_min: u64::MAX,
+            cycles_max: 0,
+            instructions: 0,
             open: Vec::new(),
             activity: Activity::default(),
             slowest: None,
@@ -465,8 +475,11 @@ impl Stats {
             if let Some(i) = self.roi.iter().position(|t| t.addr == f.func) {
                 let at = Activity::of(self, now);
                 let t = &mut self.roi[i];
-                t.cycles.push(d);
-                t.instructions.push(n);
+                t.calls += 1;
+                t.cycles += d;
+                t.cycles_min = t.cycles_min.min(d);
+                t.cycles_max = t.cycles_max.max(d);
+                t.instructions += n;
                 if let Some(start) = t.open.pop() {
                     let call = at.since(&start);
                     t.activity.add(&call);
