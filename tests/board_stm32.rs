@@ -25,11 +25,12 @@ fn run(name: &str, board: &str, extra: &[&str]) -> Run {
         "--board",
         board,
         "--quiet",
-        "--max-instructions",
-        "200000000",
         "--json",
         s(&json),
     ];
+    if !extra.contains(&"--max-instructions") {
+        args.extend_from_slice(&["--max-instructions", "200000000"]);
+    }
     args.extend_from_slice(extra);
     let out = thimble(&args);
     let j: serde_json::Value = serde_json::from_str(
@@ -205,4 +206,29 @@ fn every_prebuilt_elf_of_the_stm32_boards_has_a_test() {
             "{k} is not built"
         );
     }
+}
+
+#[test]
+fn firmware_that_never_touches_the_clock_runs_at_the_reset_clock() {
+    // bad-poll-nucleo-l4r5zi has no board start-up: MSI at 4 MHz, as the chip resets.
+    let r = run(
+        "bad-poll-nucleo-l4r5zi",
+        "nucleo-l4r5zi",
+        &["--max-instructions", "400000"],
+    );
+    assert_eq!(r.json["clock_hz"], 4_000_000);
+    assert_eq!(r.json["clock_source"], "reset");
+    let cycles = r.json["cycles"].as_f64().unwrap();
+    let s = r.json["seconds"].as_f64().unwrap();
+    assert!((s - cycles / 4e6).abs() < 1e-9, "{s} s for {cycles} cycles");
+    // --clock pins the rate and the report says so; the firmware's own start-up is then
+    // ignored but remembered.
+    let r = run(
+        "hello-nucleo-l4r5zi",
+        "nucleo-l4r5zi",
+        &["--clock", "80000000"],
+    );
+    assert_eq!(r.json["clock_hz"], 80_000_000);
+    assert_eq!(r.json["clock_source"], "override");
+    assert_eq!(r.json["clock_requested_hz"], 120_000_000);
 }
