@@ -105,6 +105,9 @@ pub enum RegionKind {
     Flash,
     /// Read/write RAM.
     Sram,
+    /// Read-only memory the chip itself provides (a boot ROM): its contents come from the
+    /// chip's set-up, never from the ELF, and it counts as neither flash nor SRAM.
+    Rom,
 }
 
 /// One memory region of a board, as written in its TOML.

@@ -17,6 +17,29 @@ use crate::stats::Stats;
 /// The BKPT immediate that requests semihosting.
 pub const SEMIHOSTING_BKPT: u8 = 0xAB;
 
+/// The BKPT immediate that calls a native routine when it executes inside a range a chip
+/// registered ([`Machine::add_native`]); anywhere else it is an ordinary breakpoint.
+pub const NATIVE_BKPT: u8 = 0xAC;
+
+/// Routines a chip implements in thimble rather than in guest code (the functions of a boot
+/// ROM whose contents thimble generates): each is a `BKPT #NATIVE_BKPT` at its own address,
+/// and executing it calls [`Native::call`] with the core and the bus, as semihosting's
+/// `BKPT #0xAB` calls the host. This is the cold path of a trap; the run loop is not involved.
+pub trait Native {
+    /// Runs the routine whose BKPT is at `pc`: reads its arguments from the registers, does
+    /// its work through the bus (so that devices and the written-memory map see it), sets the
+    /// result registers and the PC to continue at (usually LR, as a return). Returns the
+    /// cycles it takes on the chip (the documented cost of the routine), or the fault an
+    /// access raised (the PC still at the BKPT).
+    fn call(&mut self, pc: u32, cpu: &mut Cpu, bus: &mut Bus) -> Result<u32, Fault>;
+}
+
+/// An address range of native routines and the chip code that serves it.
+struct NativeRange {
+    range: std::ops::Range<u32>,
+    handler: Box<dyn Native>,
+}
+
 /// What a semihosting call asks of the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostAction {
@@ -186,6 +209,8 @@ pub struct Machine {
     pub initial_sp: u32,
     /// The instruction trace (`--trace`), if one is being written.
     pub itrace: Option<crate::trace::InstrTrace>,
+    /// Native routines of the chip (a boot ROM's), by address range.
+    natives: Vec<NativeRange>,
     /// Benchmark baseline only: run through [`Isa::run_untracked`] (no statistics, no clock),
     /// so that the cost of the accounting can be measured. Limits do not work in this mode.
     pub untracked: bool,
@@ -227,6 +252,7 @@ impl Machine {
             faults: Vec::new(),
             initial_sp: 0,
             itrace: None,
+            natives: Vec::new(),
             untracked: false,
             stopped: None,
         })
@@ -279,6 +305,12 @@ impl Machine {
         self.bus.reset_devices();
         self.cpu = Cpu::default();
         let _ = self.reset();
+    }
+
+    /// Registers native routines: a `BKPT #NATIVE_BKPT` executed at an address in `range`
+    /// calls `handler` (see [`Native`]).
+    pub fn add_native(&mut self, range: std::ops::Range<u32>, handler: Box<dyn Native>) {
+        self.natives.push(NativeRange { range, handler });
     }
 
     /// Measures every call of the function `symbol` (`--roi`).
@@ -635,6 +667,12 @@ impl Machine {
 
     fn breakpoint(&mut self, imm: u8) {
         let pc = self.cpu.pc();
+        if imm == NATIVE_BKPT {
+            if let Some(i) = self.natives.iter().position(|n| n.range.contains(&pc)) {
+                self.native(i, pc);
+                return;
+            }
+        }
         if imm != SEMIHOSTING_BKPT || self.semihost.is_none() {
             self.stop(StopReason::Breakpoint { pc });
             return;
@@ -658,6 +696,36 @@ impl Machine {
             HostAction::Exit(code) => {
                 self.cpu.r[15] = pc.wrapping_add(2);
                 self.stop(StopReason::Exit(code));
+            }
+        }
+    }
+
+    /// Runs native routine range `i` for the BKPT at `pc`: it retires as one instruction
+    /// taking the routine's cycles plus the wait states of its accesses; a return to LR is a
+    /// return for the call profiler.
+    fn native(&mut self, i: usize, pc: u32) {
+        self.bus.take_wait();
+        let r = self.natives[i]
+            .handler
+            .call(pc, &mut self.cpu, &mut self.bus);
+        match r {
+            Ok(cycles) => {
+                let cycles = cycles.saturating_add(self.bus.take_wait());
+                let r = Retired {
+                    class: InstrClass::System,
+                    cycles,
+                    flow: Flow::Plain,
+                };
+                self.stats.retire(&self.cpu, &r);
+                self.bus.now += u64::from(cycles);
+                if self.cpu.pc() == self.cpu.r[14] & !1 {
+                    self.stats.flow(&self.cpu, Flow::Return, self.bus.now);
+                }
+            }
+            Err(f) => {
+                self.bus.take_wait();
+                self.cpu.r[15] = pc;
+                self.fault(f);
             }
         }
     }

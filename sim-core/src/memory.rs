@@ -184,6 +184,20 @@ pub enum FitError {
         /// Bytes past the region's end.
         over: u64,
     },
+    /// A section or segment lies in the chip's boot ROM, whose contents are the chip's.
+    #[error("{what} at 0x{addr:08x} ({}) lies in {region}, the chip's boot ROM at 0x{base:08x}: a program cannot be loaded there (was it linked for another board?)", bytes(*size))]
+    InRom {
+        /// "section .text" or "segment 2".
+        what: String,
+        /// Its address.
+        addr: u32,
+        /// Its size.
+        size: u64,
+        /// The ROM region's name.
+        region: String,
+        /// The ROM's base address.
+        base: u32,
+    },
     /// A section or segment lies outside every region.
     #[error("{what} at 0x{addr:08x} ({}) lies outside every memory region of board {board} ({regions})", bytes(*size))]
     Unmapped {
@@ -228,7 +242,9 @@ impl MemoryMap {
                 },
             })
             .collect();
-        regions.sort_by_key(|r| r.base);
+        // Flash and SRAM first (the bus's fast path tries regions in order; a boot ROM is
+        // rarely read), each group by base address.
+        regions.sort_by_key(|r| (r.kind == RegionKind::Rom, r.base));
         let accel = board.flash_accel.as_ref().and_then(|spec| {
             let flash = regions.iter().find(|r| r.kind == RegionKind::Flash)?;
             Some(FlashAccel::new(
@@ -315,6 +331,7 @@ impl MemoryMap {
                 continue;
             }
             let len = seg.data.len() as u32;
+            self.check_not_rom(&format!("segment {i}"), seg.paddr, seg.data.len() as u64)?;
             let Some((ri, off)) = self.find(seg.paddr, len) else {
                 return Err(FitError::Unmapped {
                     what: format!("segment {i}"),
@@ -329,6 +346,23 @@ impl MemoryMap {
         Ok(())
     }
 
+    fn check_not_rom(&self, what: &str, addr: u32, size: u64) -> Result<(), FitError> {
+        match self.regions.iter().find(|r| {
+            r.kind == RegionKind::Rom
+                && u64::from(addr) < u64::from(r.base) + u64::from(r.size())
+                && u64::from(r.base) < u64::from(addr) + size.max(1)
+        }) {
+            Some(r) => Err(FitError::InRom {
+                what: what.to_string(),
+                addr,
+                size,
+                region: r.name.clone(),
+                base: r.base,
+            }),
+            None => Ok(()),
+        }
+    }
+
     fn check_fits(
         &self,
         what: &str,
@@ -337,6 +371,7 @@ impl MemoryMap {
         size: u64,
         board_name: &str,
     ) -> Result<(), FitError> {
+        self.check_not_rom(what, addr, size)?;
         match self
             .regions
             .iter()
@@ -366,5 +401,65 @@ impl MemoryMap {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Board;
+    use crate::loader::Section;
+
+    fn board_with_rom() -> Board {
+        let mut b = Board::load("nano33ble").unwrap();
+        b.regions.push(crate::board::RegionSpec {
+            name: "ROM".into(),
+            kind: RegionKind::Rom,
+            base: 0x1000_0000,
+            size: 0x4000,
+            wait_states: 0,
+        });
+        b
+    }
+
+    #[test]
+    fn a_rom_comes_last_and_takes_no_program() {
+        let b = board_with_rom();
+        let mut map = MemoryMap::new(&b);
+        let kinds: Vec<_> = map.regions.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [RegionKind::Flash, RegionKind::Sram, RegionKind::Rom],
+            "the bus tries flash and SRAM first"
+        );
+        assert!(!map.regions[2].writable());
+        let image = Image {
+            entry: 0,
+            segments: Vec::new(),
+            sections: vec![Section {
+                name: ".text".into(),
+                addr: 0x1000_0100,
+                load_addr: 0x1000_0100,
+                size: 0x40,
+                alloc: true,
+                write: false,
+                exec: true,
+                nobits: false,
+            }],
+            symbols: Vec::new(),
+            bytes: Vec::new(),
+        };
+        let e = map.load(&image, "x").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                FitError::InRom {
+                    addr: 0x1000_0100,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("boot ROM"), "{e}");
     }
 }
