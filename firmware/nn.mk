@@ -50,7 +50,7 @@ $(NN_OUT)/$(1)-$(2).elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/models/$(1)/model.
 		$(NN_KERNELS) $(NN_FW)/models/$(1)/model.c $(NN_FW)/apps/$(1).c $$(COMMON_SRCS) $(BOARD_SRCS_$(2)) \
 		-L$(BUILD)/lib/$(NN_CPU_$(2)) $$(LDFLAGS) -Tld/$(2).ld -lm -o $$@
 endef
-$(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS) mps2-an385 pico,$(eval $(call NN_ELF_RULE,$(m),$(b)))))
+$(foreach m,$(NN_MODELS),$(foreach b,$(sort $(NN_BOARDS) mps2-an385 pico),$(eval $(call NN_ELF_RULE,$(m),$(b)))))
 
 # Kernel test harness (nn/test/kernel_harness.c): the DSP kernels (cortex-m4,
 # mps2-an386) and the portable ones (cortex-m0plus, linked for mps2-an385,

@@ -73,3 +73,9 @@ fn all_five_models_are_bit_exact_with_tflite_micro_on_nucleo_l4r5zi() {
 fn all_five_models_are_bit_exact_with_tflite_micro_on_disco_f746ng() {
     verify("disco-f746ng");
 }
+
+#[test]
+#[ignore = "toolchain: needs python3 tflite-micro; run by .ci/run"]
+fn all_five_models_are_bit_exact_with_tflite_micro_on_pico() {
+    verify("pico");
+}
