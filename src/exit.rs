@@ -11,7 +11,8 @@ pub const USAGE: i32 = 2;
 /// An argument is well-formed but wrong: unknown board or core, missing symbol, size mismatch
 /// in `--load`, malformed `--budget`.
 pub const BAD_ARGUMENT: i32 = 64;
-/// The file is not a 32-bit little-endian ARM ELF executable, or its headers are broken.
+/// The file is not a 32-bit little-endian ARM ELF executable, or its headers are broken, or
+/// the chip's boot ROM would refuse it (an RP2040 image without a valid boot2).
 pub const BAD_ELF: i32 = 65;
 /// A file cannot be read.
 pub const NO_INPUT: i32 = 66;
