@@ -102,7 +102,10 @@ fn the_boot_rom_routines_answer_through_its_tables() {
     assert_eq!(r["clock_source"], "reset");
     // ROM routines are profiled under their names.
     let funcs = r["functions"].as_array().unwrap();
-    assert!(funcs.iter().any(|f| f["name"] == "rom_table_lookup"), "{funcs:?}");
+    assert!(
+        funcs.iter().any(|f| f["name"] == "rom_table_lookup"),
+        "{funcs:?}"
+    );
 }
 
 /// The model apps print what the other boards print (the models' outputs are checked against
