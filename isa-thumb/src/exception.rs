@@ -885,8 +885,8 @@ mod tests {
         // VTOR starts at the boot ROM's table; boot2 points it at the image's, in flash.
         let table = bus.peek_bytes(0, 4 * 64).unwrap().to_vec();
         bus.poke_bytes(0x1000_0100, &table).unwrap();
-        bus.exc.vtor = 0x1000_0100;
         let mut cpu = thread_cpu(&mut bus);
+        bus.exc.vtor = 0x1000_0100;
         cpu.set_msp(SRAM + 0xFFC);
         // 15 (DDI 0484 §2.3.5) + one uncached XIP read of the vector from the Pico's flash.
         assert_eq!(
