@@ -405,7 +405,7 @@ impl MemoryMap {
 }
 
 #[cfg(test)]
-mod tests {
+mod rom_tests {
     use super::*;
     use crate::board::Board;
     use crate::loader::Section;
