@@ -310,7 +310,7 @@ impl Bus {
         for r in &mut self.map.regions {
             if let Some(off) = r.offset(addr, u32::from(width)) {
                 if !r.writable() {
-                    return Err(BusError::ReadOnly(addr));
+                    return self.program_flash(addr, width, v);
                 }
                 self.wait += r.wait_states;
                 let b = v.to_le_bytes();
@@ -345,15 +345,17 @@ impl Bus {
         f: impl FnOnce(&mut dyn Device, u32, &mut DeviceCtx) -> R,
     ) -> R {
         let hz = self.clock.hz();
+        let epoch = self.code_epoch;
         let m = &mut self.devices[i];
         let mut ctx = device_ctx!(self, self.now, m.base);
         let r = f(m.dev.as_mut(), m.base, &mut ctx);
         self.reschedule();
         self.attention();
-        if self.clock.hz() != hz || self.console.decided {
+        if self.clock.hz() != hz || self.console.decided || self.code_epoch != epoch {
             // Every pending event now falls on another cycle, and the statistics keep the
             // clock's current rate; or a watched text decided the run (`--expect-text`,
-            // `--fail-text`): the machine must look before the next instruction.
+            // `--fail-text`); or a flash controller changed the code or its timing and the
+            // decoded instructions must go: the machine must look before the next instruction.
             self.next_event = 0;
         }
         r
@@ -384,6 +386,34 @@ impl Bus {
             p.last = self.now;
         }
         r
+    }
+
+    /// A guest write to flash: programs it when a flash controller enables programming
+    /// ([`MemoryMap::flash_program`]), stalling the core for the write time; otherwise the
+    /// write is refused (flash is read-only at run time).
+    #[cold]
+    #[inline(never)]
+    fn program_flash(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
+        let Some(p) = self.map.flash_program else {
+            return Err(BusError::ReadOnly(addr));
+        };
+        let b = v.to_le_bytes();
+        if !self.map.program_flash(addr, &b[..usize::from(width)]) {
+            return Err(BusError::ReadOnly(addr));
+        }
+        // The new contents must be decoded again (the run loop syncs with the code epoch when
+        // it starts: make it return); the core waits for the write to finish.
+        self.code_epoch += 1;
+        self.next_event = 0;
+        let seg = self.clock.segment();
+        let t = seg.ps_at(self.now).saturating_add(p.write_ps);
+        self.wait += u32::try_from(seg.cycle_at(t) - self.now).unwrap_or(u32::MAX);
+        Ok(())
+    }
+
+    /// The GPIO pins every device exposes (see [`Device::pins`]), in address order.
+    pub fn pins(&self) -> Vec<crate::device::PortPins> {
+        self.devices.iter().flat_map(|m| m.dev.pins()).collect()
     }
 
     #[cold]
@@ -491,6 +521,32 @@ mod tests {
         // The last word of SRAM is fine, one byte past it is not.
         assert!(b.read32(0x2003_fffc).is_ok());
         assert_eq!(b.read32(0x2003_fffd), Err(BusError::Unmapped(0x2003_fffd)));
+    }
+
+    #[test]
+    fn flash_programs_with_nor_semantics_only_while_enabled() {
+        let mut b = bus();
+        b.clock = Clock::new(64_000_000, ClockSource::Board);
+        b.map.fill_flash(0x1000, 8, 0xFF);
+        assert_eq!(
+            b.write32(0x1000, 0x1234_5678),
+            Err(BusError::ReadOnly(0x1000))
+        );
+        b.map.flash_program = Some(crate::memory::FlashProgram {
+            write_ps: 41_000_000, // 41 us
+        });
+        let epoch = b.code_epoch;
+        b.write32(0x1000, 0x1234_5678).unwrap();
+        assert_eq!(b.take_wait(), 2624, "41 us at 64 MHz");
+        assert_eq!(b.code_epoch, epoch + 1);
+        b.write32(0x1000, 0xFFFF_00FF).unwrap(); // only clears bits
+        assert_eq!(b.read32(0x1000).unwrap(), 0x1234_0078);
+        b.write8(0x1004, 0x0F).unwrap();
+        assert_eq!(b.read32(0x1004).unwrap(), 0xFFFF_FF0F);
+        assert!(!b.map.region_at(0x1000).unwrap().was_written(0));
+        // Not flash: SRAM keeps its plain semantics, unmapped stays unmapped.
+        assert!(!b.map.program_flash(0x2000_0000, &[0]));
+        assert!(!b.map.fill_flash(0x2000_0000, 4, 0xFF));
     }
 
     #[test]

@@ -66,6 +66,19 @@ impl Peek<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeviceError;
 
+/// The pins of one GPIO port as its chip's GPIO model shows them (the TUI draws them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortPins {
+    /// Port name as the vendor spells it ("P0", "GPIOA").
+    pub name: String,
+    /// Pins the port has (at most 32): pin `n` is bit `n` of the masks.
+    pub count: u8,
+    /// Pins the chip drives (configured as outputs).
+    pub output: u32,
+    /// Pin levels: the driven level of an output, what an input reads.
+    pub level: u32,
+}
+
 /// A memory-mapped device.
 pub trait Device {
     /// Instance name for reports ("UART0", "SysTick").
@@ -99,4 +112,9 @@ pub trait Device {
 
     /// Back to the reset state (system reset).
     fn reset(&mut self, _ctx: &mut DeviceCtx) {}
+
+    /// The GPIO ports this device drives, for the TUI (none unless it is a GPIO model).
+    fn pins(&self) -> Vec<PortPins> {
+        Vec::new()
+    }
 }

@@ -221,6 +221,19 @@ pub struct MemoryMap {
     pub regions: Vec<Region>,
     /// The flash accelerator model, when the board describes one (`[flash_accel]`).
     pub accel: Option<FlashAccel>,
+    /// Guest writes to flash program it, as a chip's flash controller allows when its write
+    /// enable is set (nRF NVMC CONFIG.WEN, STM32 FLASH_CR.PG); `None`: flash is read-only.
+    pub flash_program: Option<FlashProgram>,
+}
+
+/// How guest writes program flash while a flash controller enables it (see
+/// [`MemoryMap::flash_program`]): NOR semantics (a write can only clear bits: the new contents
+/// are the old AND the value written; erasing is the controller's job) and the time one write
+/// stalls the core, which fetches its instructions from the flash being programmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlashProgram {
+    /// Time one write takes, in picoseconds (the core is stalled meanwhile).
+    pub write_ps: u64,
 }
 
 impl MemoryMap {
@@ -254,7 +267,11 @@ impl MemoryMap {
                 flash.wait_states,
             ))
         });
-        MemoryMap { regions, accel }
+        MemoryMap {
+            regions,
+            accel,
+            flash_program: None,
+        }
     }
 
     /// Sets the wait states of every flash region and of its accelerator (a flash
@@ -267,6 +284,35 @@ impl MemoryMap {
         }
         if let Some(a) = &mut self.accel {
             a.set_wait_states(ws);
+        }
+    }
+
+    /// Programs `bytes` into flash at `addr` with NOR semantics (each byte becomes the old
+    /// byte AND the new one); `false` when `[addr, addr+len)` is not inside one flash region.
+    pub fn program_flash(&mut self, addr: u32, bytes: &[u8]) -> bool {
+        match self.find(addr, bytes.len() as u32) {
+            Some((i, off)) if self.regions[i].kind == RegionKind::Flash => {
+                for (d, b) in self.regions[i].data[off..off + bytes.len()]
+                    .iter_mut()
+                    .zip(bytes)
+                {
+                    *d &= *b;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Sets `[addr, addr+len)` of flash to `value` (an erase: 0xFF on NOR flash); `false` when
+    /// the range is not inside one flash region.
+    pub fn fill_flash(&mut self, addr: u32, len: u32, value: u8) -> bool {
+        match self.find(addr, len) {
+            Some((i, off)) if self.regions[i].kind == RegionKind::Flash => {
+                self.regions[i].data[off..off + len as usize].fill(value);
+                true
+            }
+            _ => false,
         }
     }
 
