@@ -70,19 +70,21 @@ pub fn attach(machine: &mut Machine, opts: &PeripheralOptions) -> Result<(), Str
         let j = i + ps[i..].iter().take_while(|p| p.base == base).count();
         let group: Vec<&'static PeripheralDesc> = ps[i..j].iter().collect();
         i = j;
-        let (device, size): (Box<dyn Device>, u32) = match (fam.model)(&group, &board) {
-            Some(m) => (m.device, m.size),
-            None => (
-                Box::new(Described::new(&group)),
-                group.iter().map(|d| d.size).max().unwrap_or(0),
-            ),
+        // A model's window is what the model says (one model may serve the next peripheral
+        // too: nRF P0 and P1 in one GPIO model). Described blocks may overlap the next
+        // peripheral's (nRF P0's 4 KiB holds P1): their window ends where the next
+        // peripheral's first register is.
+        let (device, end): (Box<dyn Device>, u64) = match (fam.model)(&group, &board) {
+            Some(m) => (m.device, u64::from(base) + u64::from(m.size)),
+            None => {
+                let size = group.iter().map(|d| d.size).max().unwrap_or(0);
+                let next = ps.get(j).map(|n| {
+                    u64::from(n.base) + u64::from(n.registers.first().map_or(0, |r| r.offset))
+                });
+                let end = (u64::from(base) + u64::from(size)).min(next.unwrap_or(u64::MAX));
+                (Box::new(Described::new(&group)), end)
+            }
         };
-        // Some blocks overlap the next peripheral's (nRF P0 and P1): a window ends where the
-        // next peripheral's first register is.
-        let next = ps
-            .get(j)
-            .map(|n| u64::from(n.base) + u64::from(n.registers.first().map_or(0, |r| r.offset)));
-        let end = (u64::from(base) + u64::from(size)).min(next.unwrap_or(u64::MAX));
         let size = (end - u64::from(base)) as u32;
         // The Cortex-M system peripherals (SCS, DWT) are the core's, already mapped.
         let taken = machine.bus.devices.iter().any(|m| {
