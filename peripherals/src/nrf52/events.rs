@@ -1,0 +1,215 @@
+//! What every nRF52 peripheral shares (nRF52840 Product Specification v1.7, "Peripheral
+//! interface"): tasks at 0x000.., events at 0x100 + 4·n, SHORTS at 0x200, INTEN at 0x300 with
+//! INTENSET/INTENCLR at 0x304/0x308, where INTEN bit `n` enables the interrupt of the event at
+//! 0x100 + 4·n; the peripheral's interrupt line is high while an enabled event is set. Plus the
+//! storage of a peripheral's described registers at one base address ([`Regs`]), which names
+//! what a model does not handle in the run's unmodelled log.
+
+use sim_core::chip::{merge_sub_word, register_name, PeripheralDesc, RegisterFile};
+use sim_core::device::{DeviceCtx, DeviceError, Width};
+use sim_core::exception::num;
+
+/// First event register.
+pub const EVENTS: u32 = 0x100;
+/// One past the last event register.
+pub const EVENTS_END: u32 = 0x180;
+/// Interrupt enable (read/write).
+pub const INTEN: u32 = 0x300;
+/// Interrupt enable: write one to set.
+pub const INTENSET: u32 = 0x304;
+/// Interrupt enable: write one to clear.
+pub const INTENCLR: u32 = 0x308;
+
+/// The index of the event register at `offset` (0x100 + 4·n), if it is one.
+pub fn event_index(offset: u32) -> Option<u32> {
+    (EVENTS..EVENTS_END)
+        .contains(&offset)
+        .then(|| (offset - EVENTS) / 4)
+}
+
+/// A peripheral's events and interrupt enables.
+///
+/// The interrupt is pended when an enabled event is set and when an interrupt is enabled while
+/// its event is set (the line goes high); the NVIC's pending bit then keeps it. A level that
+/// stays high after the handler returns does not pend it again (firmware clears the event in
+/// its handler, as the PS requires).
+#[derive(Debug, Clone, Default)]
+pub struct Events {
+    /// Set events, one bit per event index.
+    pub set: u32,
+    /// Interrupt enables (INTEN).
+    pub inten: u32,
+    /// The peripheral's IRQ number, if it has one.
+    pub irq: Option<u16>,
+}
+
+impl Events {
+    /// No events, interrupts off, raising IRQ `irq`.
+    pub fn new(irq: Option<u16>) -> Events {
+        Events {
+            set: 0,
+            inten: 0,
+            irq,
+        }
+    }
+
+    /// Hardware generates event `n`.
+    pub fn fire(&mut self, n: u32, ctx: &mut DeviceCtx) {
+        self.set |= 1 << n;
+        if self.inten & (1 << n) != 0 {
+            self.pend(ctx);
+        }
+    }
+
+    /// Whether event `n` is set.
+    pub fn is_set(&self, n: u32) -> bool {
+        self.set & (1 << n) != 0
+    }
+
+    fn pend(&self, ctx: &mut DeviceCtx) {
+        if let Some(irq) = self.irq {
+            ctx.exc.set_pending(num::IRQ0 + irq);
+        }
+    }
+
+    /// Serves the shared registers: an event register, INTEN, INTENSET, INTENCLR. `None` when
+    /// `offset` (word aligned) is none of them. Writing 0 to an event clears it; writing 1 sets
+    /// it, as software may (PS, "Peripheral interface").
+    pub fn access(&mut self, offset: u32, write: Option<u32>, ctx: &mut DeviceCtx) -> Option<u32> {
+        if let Some(n) = event_index(offset) {
+            if let Some(v) = write {
+                if v & 1 != 0 {
+                    self.fire(n, ctx);
+                } else {
+                    self.set &= !(1 << n);
+                }
+            }
+            return Some(u32::from(self.is_set(n)));
+        }
+        match (offset, write) {
+            (INTEN, Some(v)) => self.set_inten(v, ctx),
+            (INTENSET, Some(v)) => self.set_inten(self.inten | v, ctx),
+            (INTENCLR, Some(v)) => self.inten &= !v,
+            (INTEN | INTENSET | INTENCLR, None) => {}
+            _ => return None,
+        }
+        Some(self.inten)
+    }
+
+    /// What [`Events::access`] reads, without side effects.
+    pub fn peek(&self, offset: u32) -> Option<u32> {
+        if let Some(n) = event_index(offset) {
+            return Some(u32::from(self.is_set(n)));
+        }
+        matches!(offset, INTEN | INTENSET | INTENCLR).then_some(self.inten)
+    }
+
+    fn set_inten(&mut self, v: u32, ctx: &mut DeviceCtx) {
+        let newly = v & !self.inten;
+        self.inten = v;
+        if newly & self.set != 0 {
+            self.pend(ctx);
+        }
+    }
+}
+
+/// The described registers of the peripherals at one base address (nRF chips put several
+/// views of one block there: UART0 and UARTE0; CLOCK, POWER and APPROTECT) as storage with
+/// reset values; the first description naming an offset serves it.
+#[derive(Debug, Clone)]
+pub struct Regs {
+    files: Vec<RegisterFile>,
+}
+
+impl Regs {
+    /// Storage for `descs` (at least one).
+    pub fn new(descs: &[&'static PeripheralDesc]) -> Regs {
+        Regs {
+            files: descs.iter().map(|d| RegisterFile::new(d)).collect(),
+        }
+    }
+
+    /// The first description (names the device).
+    pub fn desc(&self) -> &'static PeripheralDesc {
+        self.files[0].desc
+    }
+
+    fn file(&self, offset: u32) -> Option<usize> {
+        self.files
+            .iter()
+            .position(|f| f.desc.register_holding(offset).is_some())
+    }
+
+    /// Whether a described register holds byte `offset`.
+    pub fn describes(&self, offset: u32) -> bool {
+        self.file(offset).is_some()
+    }
+
+    /// The stored value of the register at `offset` (0 when none is described there).
+    pub fn get(&self, offset: u32) -> u32 {
+        self.file(offset)
+            .and_then(|i| self.files[i].get(offset))
+            .unwrap_or(0)
+    }
+
+    /// Sets the register at `offset` as hardware would.
+    pub fn set(&mut self, offset: u32, value: u32) {
+        if let Some(i) = self.file(offset) {
+            self.files[i].set(offset, value);
+        }
+    }
+
+    /// A software read (`None`: no register there).
+    pub fn read(&self, offset: u32, width: Width) -> Option<u32> {
+        self.files[self.file(offset)?].read(offset, width)
+    }
+
+    /// A software write with the register's masks; returns the register's new value.
+    pub fn write(&mut self, offset: u32, width: Width, value: u32) -> Option<u32> {
+        let i = self.file(offset)?;
+        self.files[i].write(offset, width, value).map(|(_, v)| v)
+    }
+
+    /// Back to reset values.
+    pub fn reset(&mut self) {
+        for f in &mut self.files {
+            f.reset();
+        }
+    }
+
+    /// Names an access at `offset` that the model does not handle in the unmodelled log
+    /// (`Err` with `--strict-mmio`).
+    pub fn unmodelled(
+        &self,
+        offset: u32,
+        write: bool,
+        ctx: &mut DeviceCtx,
+    ) -> Result<(), DeviceError> {
+        let d = self
+            .file(offset)
+            .map_or(self.desc(), |i| self.files[i].desc);
+        ctx.mmio
+            .unmodelled(d.base + offset, d.name, &register_name(d, offset), write)
+    }
+
+    /// Names an unmodelled behaviour of the register at `offset` ("TXD.PTR (not in RAM)").
+    pub fn unmodelled_as(
+        &self,
+        offset: u32,
+        what: &str,
+        write: bool,
+        ctx: &mut DeviceCtx,
+    ) -> Result<(), DeviceError> {
+        let d = self
+            .file(offset)
+            .map_or(self.desc(), |i| self.files[i].desc);
+        let name = format!("{} ({what})", register_name(d, offset));
+        ctx.mmio.unmodelled(d.base + offset, d.name, &name, write)
+    }
+}
+
+/// The value a write of `width` bytes at byte `offset` leaves in the word `current` (sub-word
+/// writes merge; the models work on whole words).
+pub fn merged(current: u32, offset: u32, width: Width, value: u32) -> u32 {
+    merge_sub_word(current, offset, width, value)
+}

@@ -1,0 +1,116 @@
+//! UICR, the user information configuration of the nRF52840 (PS v1.7, chapter UICR): non-volatile
+//! words, erased (0xFFFF_FFFF) on thimble's part, programmed like flash while the NVMC's
+//! CONFIG.WEN enables writing (a write can only clear bits). They keep their contents across
+//! a system reset (SystemInit's NFCPINS and PSELRESET updates rely on that). A write while
+//! writing is not enabled is ignored and named in the unmodelled log; so is an erase of the
+//! UICR (NVMC ERASEUICR/ERASEALL), which thimble does not model.
+
+use super::events::Regs;
+use sim_core::chip::{sub_word, PeripheralDesc};
+use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+
+/// The UICR.
+#[derive(Debug, Clone)]
+pub struct Uicr {
+    regs: Regs,
+}
+
+impl Uicr {
+    /// An erased UICR over the description `desc`.
+    pub fn new(desc: &'static PeripheralDesc) -> Uicr {
+        Uicr {
+            regs: Regs::new(&[desc]),
+        }
+    }
+}
+
+impl Device for Uicr {
+    fn name(&self) -> &str {
+        "UICR"
+    }
+
+    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
+        let off = offset & !3;
+        let v = match self.regs.read(off, 4) {
+            Some(v) => v,
+            None => {
+                self.regs.unmodelled(off, false, ctx)?;
+                0xFFFF_FFFF
+            }
+        };
+        Ok(sub_word(v, offset, width))
+    }
+
+    fn write(
+        &mut self,
+        offset: u32,
+        width: Width,
+        value: u32,
+        ctx: &mut DeviceCtx,
+    ) -> Result<(), DeviceError> {
+        let off = offset & !3;
+        if ctx.map.flash_program.is_none() {
+            return self
+                .regs
+                .unmodelled_as(off, "NVMC write not enabled: ignored", true, ctx);
+        }
+        if !self.regs.describes(off) {
+            return self.regs.unmodelled(off, true, ctx);
+        }
+        let shift = 8 * (offset & 3);
+        let mask = if width >= 4 {
+            u32::MAX
+        } else {
+            ((1u32 << (8 * u32::from(width))) - 1) << shift
+        };
+        // NOR programming: only bits written as 0 change.
+        let cur = self.regs.get(off);
+        self.regs.set(off, cur & ((value << shift) | !mask));
+        Ok(())
+    }
+
+    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
+        Some(sub_word(
+            self.regs.read(offset & !3, 4).unwrap_or(0xFFFF_FFFF),
+            offset,
+            width,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::nrf52::testutil::nrf;
+
+    #[test]
+    fn uicr_is_erased_and_programs_only_while_the_nvmc_enables_writing() {
+        let mut m = nrf();
+        let b = &mut m.bus;
+        assert_eq!(
+            b.read32(0x1000_120C).unwrap(),
+            0xFFFF_FFFF,
+            "NFCPINS erased"
+        );
+        b.write32(0x1000_120C, 0xFFFF_FFFE).unwrap();
+        assert_eq!(
+            b.read32(0x1000_120C).unwrap(),
+            0xFFFF_FFFF,
+            "WEN off: ignored"
+        );
+        assert_eq!(b.mmio.entries.len(), 1);
+        b.write32(0x4001_E504, 1).unwrap(); // NVMC CONFIG.WEN = Wen
+        b.write32(0x1000_120C, 0xFFFF_FFFE).unwrap();
+        b.write32(0x1000_120C, 0xFFFF_FFFF).unwrap();
+        assert_eq!(
+            b.read32(0x1000_120C).unwrap(),
+            0xFFFF_FFFE,
+            "bits only clear"
+        );
+        m.bus.reset_devices();
+        assert_eq!(
+            m.bus.read32(0x1000_120C).unwrap(),
+            0xFFFF_FFFE,
+            "non-volatile"
+        );
+    }
+}
