@@ -31,6 +31,8 @@ pub const DIM: Color = Color::Gray;
 pub const GAUGE: Color = Color::Blue;
 /// Gauges near their limit.
 pub const GAUGE_HOT: Color = Color::Red;
+/// Output pins driven high.
+pub const PIN_HIGH: Color = Color::Green;
 
 fn block(title: &str) -> Block<'_> {
     Block::default()
@@ -75,7 +77,18 @@ pub fn draw(app: &App, f: &mut Frame) {
     draw_registers(app, f, regs);
     draw_memory(app, f, mem);
     draw_call_stack(app, f, stack);
-    draw_console(app, f, console);
+    let pins = app.machine.bus.pins();
+    if pins.is_empty() {
+        draw_console(app, f, console);
+    } else {
+        let [console, pin_area] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(pins.len() as u16 + 2),
+        ])
+        .areas(console);
+        draw_console(app, f, console);
+        draw_pins(app, f, pin_area);
+    }
     draw_stats(app, f, stats);
     draw_gauges(app, f, gauges);
     draw_profile(app, f, profile);
@@ -393,6 +406,53 @@ pub fn draw_console(app: &App, f: &mut Frame, area: Rect) {
         .map(|l| Line::from(l.to_string()))
         .collect();
     f.render_widget(Paragraph::new(lines).block(block("Console")), area);
+}
+
+/// A pin as one character: an output's level (`1`/`0`), an input that reads high (`h`) or
+/// low (`.`).
+pub fn pin_char(port: &sim_core::device::PortPins, n: u8) -> char {
+    let out = port.output >> n & 1 != 0;
+    let high = port.level >> n & 1 != 0;
+    match (out, high) {
+        (true, true) => '1',
+        (true, false) => '0',
+        (false, true) => 'h',
+        (false, false) => '.',
+    }
+}
+
+/// GPIO pins of the chip's ports (shown when a GPIO model exposes them): one line per port,
+/// pin 0 first, in groups of eight.
+pub fn draw_pins(app: &App, f: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = app
+        .machine
+        .bus
+        .pins()
+        .iter()
+        .map(|p| {
+            let mut spans = vec![Span::styled(
+                format!("{} ", p.name),
+                Style::default().fg(DIM),
+            )];
+            for n in 0..p.count.min(32) {
+                if n > 0 && n % 8 == 0 {
+                    spans.push(Span::raw(" "));
+                }
+                let c = pin_char(p, n);
+                let style = match c {
+                    '1' => Style::default().fg(PIN_HIGH).add_modifier(Modifier::BOLD),
+                    '0' => Style::default(),
+                    _ => Style::default().fg(DIM),
+                };
+                spans.push(Span::styled(c.to_string(), style));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(block("Pins (1/0 out, h/. in)")),
+        area,
+    );
 }
 
 fn row(name: &str, value: String) -> Line<'static> {

@@ -317,3 +317,18 @@ fn stats_pane_shows_energy_and_power_on_a_board_with_power_facts() {
         .unwrap_or_else(|| panic!("no number in {power:?}"));
     assert!((7.49..=12.48).contains(&mw), "{text}");
 }
+
+#[test]
+fn pins_pane_shows_the_chips_gpio() {
+    // nano33ble with its nRF52840 models: P1.03 (UART TX) driven high, P0.13 (LED) low,
+    // P0.11 a pulled-up input.
+    let mut m = common::demo_machine_on("nano33ble");
+    peripherals::attach(&mut m, &peripherals::PeripheralOptions::default()).unwrap();
+    let b = &mut m.bus;
+    b.write32(0x5000_0808, 1 << 3).unwrap(); // P1.OUTSET
+    b.write32(0x5000_0818, 1 << 3).unwrap(); // P1.DIRSET
+    b.write32(0x5000_0518, 1 << 13).unwrap(); // P0.DIRSET
+    b.write32(0x5000_0700 + 4 * 11, 0xC).unwrap(); // P0.PIN_CNF[11]: pull-up
+    let a = App::new(m, TuiOptions::default()).expect("app");
+    insta::assert_snapshot!(render(&a, 44, 4, panes::draw_pins));
+}
