@@ -13,7 +13,7 @@
 //! - Calibration: TASKS_CAL ends with EVENTS_DONE; the calibration timer (TASKS_CTSTART)
 //!   sends EVENTS_CTSTARTED and, CTIV × 0.25 s later, EVENTS_CTTO.
 //! - POWER: RESETREAS (write one to clear; SREQ set by a system reset, cumulative as on
-//!   silicon), the RAM[n].POWERSET/POWERCLR aliases of RAM[n].POWER, and configuration
+//!   silicon), the `RAM[n].POWERSET/POWERCLR` aliases of `RAM[n].POWER`, and configuration
 //!   registers (DCDCEN, POFCON, GPREGRET, ...) as storage. SYSTEMOFF is not modelled (logged).
 //! - APPROTECT (FORCEPROTECT, DISABLE): storage; debug access is not modelled.
 //!

@@ -2,7 +2,7 @@
 //! P1's registers sit 0x300 above P0's, inside P0's 4 KiB block.
 //!
 //! OUT/OUTSET/OUTCLR, DIR/DIRSET/DIRCLR (the SET/CLR registers read as OUT and DIR), IN,
-//! PIN_CNF[n] (whose DIR bit is DIR's bit n), LATCH (write one to clear) and DETECTMODE.
+//! `PIN_CNF[n]` (whose DIR bit is DIR's bit n), LATCH (write one to clear) and DETECTMODE.
 //! Nothing outside drives the pins: IN reads an output's own level when its input buffer is
 //! connected (PIN_CNF.INPUT = Connect), a pulled-up input as 1, anything else as 0; no SENSE
 //! condition ever latches. The pin states are shown in the TUI ([`Device::pins`]).
@@ -13,7 +13,7 @@ use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, PortPins, Width};
 
 /// P1's registers are this far above P0's (P1 at 0x5000_0300).
 pub const P1_OFFSET: u32 = 0x300;
-/// The model's window: P0's base to the end of P1's PIN_CNF[31].
+/// The model's window: P0's base to the end of P1's `PIN_CNF[31]`.
 pub const WINDOW: u32 = P1_OFFSET + 0x780;
 
 const OUT: u32 = 0x504;

@@ -72,7 +72,7 @@ impl Nvmc {
     /// memory map.
     pub fn apply_reset(map: &mut sim_core::memory::MemoryMap) {
         if let Some(a) = &mut map.accel {
-            a.set_switches(false, a.dcache_on, a.prefetch_on);
+            a.set_switches(false, a.dcache_on(), a.prefetch_on);
         }
         map.flash_program = None;
     }
@@ -151,7 +151,7 @@ impl Nvmc {
                 let old = self.regs.get(ICACHECNF);
                 let new = self.regs.write(off, 4, v).unwrap_or(0);
                 if let Some(a) = &mut ctx.map.accel {
-                    a.set_switches(new & CACHEEN != 0, a.dcache_on, a.prefetch_on);
+                    a.set_switches(new & CACHEEN != 0, a.dcache_on(), a.prefetch_on);
                 }
                 if old & CACHEPROFEN == 0 && new & CACHEPROFEN != 0 {
                     let (h, m) = Self::counts(ctx.map);
@@ -255,9 +255,9 @@ mod tests {
     fn the_instruction_cache_follows_cacheen_and_profiles_hits() {
         let mut m = nrf();
         let b = &mut m.bus;
-        assert!(!b.map.accel.as_ref().unwrap().icache_on, "reset: off");
+        assert!(!b.map.accel.as_ref().unwrap().icache_on(), "reset: off");
         b.write32(NVMC + 0x540, 0x101).unwrap();
-        assert!(b.map.accel.as_ref().unwrap().icache_on);
+        assert!(b.map.accel.as_ref().unwrap().icache_on());
         let a = b.map.accel.as_mut().unwrap();
         a.fetch(0x100, 0);
         a.fetch(0x100, 10);
@@ -266,7 +266,7 @@ mod tests {
         b.write32(NVMC + 0x548, 0).unwrap();
         assert_eq!(b.read32(NVMC + 0x548).unwrap(), 0);
         b.write32(NVMC + 0x540, 0).unwrap();
-        assert!(!b.map.accel.as_ref().unwrap().icache_on);
+        assert!(!b.map.accel.as_ref().unwrap().icache_on());
         assert_eq!(b.read32(NVMC + 0x400).unwrap(), 1, "READY");
         assert!(b.mmio.entries.is_empty(), "{:?}", b.mmio.entries);
     }

@@ -1,8 +1,8 @@
 //! PPI, the nRF52840's programmable peripheral interconnect (PS v1.7, chapter PPI), minimal:
-//! the channel registers (CH[n].EEP/TEP, FORK[n].TEP, CHG[n]) keep what is written, CHEN
-//! follows CHENSET/CHENCLR and the channel-group tasks (TASKS_CHG[n].EN/DIS). thimble does
+//! the channel registers (`CH[n].EEP/TEP`, `FORK[n].TEP`, `CHG[n]`) keep what is written, CHEN
+//! follows CHENSET/CHENCLR and the channel-group tasks (`TASKS_CHG[n].EN/DIS`). thimble does
 //! not route events to tasks: a channel enabled with both endpoints set is named in the
-//! unmodelled log ("CH[n].EEP (event routing not modelled)"), never silently ignored.
+//! unmodelled log ("`CH[n].EEP` (event routing not modelled)"), never silently ignored.
 
 use super::events::{merged, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};

@@ -7,7 +7,7 @@
 //!   COUNTER increments at exact multiples of the prescaled period from TASKS_START (or the
 //!   last TASKS_CLEAR), so long runs do not drift.
 //! - Events: TICK on every increment, OVRFLW when the counter wraps (TASKS_TRIGOVRFLW sets it
-//!   to 0xFFFFF0), COMPARE[n] when it becomes CC[n]. An event is written to its EVENTS
+//!   to 0xFFFFF0), `COMPARE[n]` when it becomes `CC[n]`. An event is written to its EVENTS
 //!   register only when EVTEN or INTEN enables it (PS, RTC: "Event control"); with INTEN,
 //!   the RTC's IRQ (11, 17, 36) is pended. Events are scheduled, never polled.
 //! - PRESCALER can only be written while the RTC is stopped (PS, RTC: PRESCALER);

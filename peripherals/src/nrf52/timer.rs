@@ -4,10 +4,10 @@
 //! - Timer mode: the counter increments at f(PCLK16M) / 2^PRESCALER (PRESCALER 0–9; larger
 //!   values count as 9), from TASKS_START; Counter and low-power counter modes increment on
 //!   TASKS_COUNT instead.
-//! - COMPARE[n] when the counter becomes CC[n]: EVENTS_COMPARE[n], the SHORTS
+//! - `COMPARE[n]` when the counter becomes `CC[n]`: `EVENTS_COMPARE[n]`, the SHORTS
 //!   COMPAREn_CLEAR (the counter restarts from 0 at once, so CC = N gives a period of N
 //!   ticks) and COMPAREn_STOP, and with INTEN the IRQ (8, 9, 10, 26, 27).
-//! - TASKS_CAPTURE[n] copies the counter to CC[n]; TASKS_CLEAR zeroes it; TASKS_STOP and
+//! - `TASKS_CAPTURE[n]` copies the counter to `CC[n]`; TASKS_CLEAR zeroes it; TASKS_STOP and
 //!   TASKS_SHUTDOWN stop it (it keeps its value).
 //! - Writing MODE, BITMODE or PRESCALER while running re-anchors the count (the PS says to
 //!   change them only while stopped).
@@ -115,7 +115,7 @@ impl Timer {
         });
     }
 
-    /// The next tick at which the counter equals some CC[n] (timer mode).
+    /// The next tick at which the counter equals some `CC[n]` (timer mode).
     fn next_tick(&self, r: &Run) -> Option<u64> {
         let mask = u64::from(self.mask());
         let next = r.done + 1;
