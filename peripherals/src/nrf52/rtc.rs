@@ -3,9 +3,11 @@
 //! RTC0, 4 on RTC1/RTC2), TICK and OVRFLW events.
 //!
 //! - Time: the counter runs on the published `LFCLK` (32 768 Hz while the CLOCK model says it
-//!   runs). Started while LFCLK is stopped, it waits and starts counting when LFCLK does.
-//!   COUNTER increments at exact multiples of the prescaled period from TASKS_START (or the
-//!   last TASKS_CLEAR), so long runs do not drift.
+//!   runs), whose edges fall at n / 32 768 s (exact, so long runs do not drift). TASKS_START
+//!   and TASKS_CLEAR take effect at the next LFCLK edge and COUNTER then increments every
+//!   PRESCALER + 1 edges: a handler that clears the counter some microseconds after a compare
+//!   does not stretch the period, as on silicon. Started while LFCLK is stopped, the RTC waits
+//!   and starts counting when LFCLK does.
 //! - Events: TICK on every increment, OVRFLW when the counter wraps (TASKS_TRIGOVRFLW sets it
 //!   to 0xFFFFF0), `COMPARE[n]` when it becomes `CC[n]`. An event is written to its EVENTS
 //!   register only when EVTEN or INTEN enables it (PS, RTC: "Event control"); with INTEN,
@@ -38,9 +40,10 @@ const MASK: u32 = 0x00FF_FFFF;
 /// Counting state while started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Run {
-    /// Time of tick 0 (the counter held `base` from then).
-    anchor: u64,
-    /// Counter value at the anchor.
+    /// Index of the LFCLK edge the count started from (edge n falls at n / f seconds); the
+    /// counter held `base` from then.
+    e0: u64,
+    /// Counter value at that edge.
     base: u32,
     /// Ticks already handled (events up to and including this tick were generated).
     done: u64,
@@ -50,19 +53,26 @@ struct Run {
 }
 
 impl Run {
+    /// The first LFCLK edge at or after `t` (picoseconds).
+    fn edge_after(t: u64, lf_hz: u64) -> u64 {
+        let n = (u128::from(t) * u128::from(lf_hz)).div_ceil(u128::from(PS_PER_S));
+        u64::try_from(n).unwrap_or(u64::MAX)
+    }
+
+    /// Time of tick `k` (the counter's k-th increment).
     fn tick_ps(&self, k: u64) -> u64 {
-        self.anchor + periods_ps(k * u64::from(self.prescaler + 1), self.lf_hz)
+        periods_ps(self.e0 + k * u64::from(self.prescaler + 1), self.lf_hz)
     }
 
     /// Ticks elapsed at `t`.
     fn ticks_at(&self, t: u64) -> u64 {
-        let n = u128::from(t.saturating_sub(self.anchor)) * u128::from(self.lf_hz);
-        let d = u128::from(PS_PER_S) * u128::from(self.prescaler + 1);
-        u64::try_from(n / d).unwrap_or(u64::MAX)
+        let edges = u128::from(t) * u128::from(self.lf_hz) / u128::from(PS_PER_S);
+        let edges = u64::try_from(edges).unwrap_or(u64::MAX);
+        edges.saturating_sub(self.e0) / u64::from(self.prescaler + 1)
     }
 
     fn counter_at(&self, t: u64) -> u32 {
-        (self.base as u64).wrapping_add(self.ticks_at(t)) as u32 & MASK
+        u64::from(self.base).wrapping_add(self.ticks_at(t)) as u32 & MASK
     }
 
     /// The first tick after `done` at which the counter equals `v`.
@@ -146,7 +156,7 @@ impl Rtc {
             State::WaitingForLfclk
         } else {
             State::Running(Run {
-                anchor: now,
+                e0: Run::edge_after(now, lf_hz),
                 base: value,
                 done: 0,
                 lf_hz,
@@ -329,27 +339,40 @@ mod tests {
         b.write32(RTC0, 1).unwrap(); // started before LFCLK: waits
         advance_us(b, 1000);
         assert_eq!(b.read32(RTC0 + 0x504).unwrap(), 0);
-        b.write32(CLOCK + 0x008, 1).unwrap(); // LFCLKSTART (RC, 600 us)
+        b.write32(CLOCK + 0x008, 1).unwrap(); // LFCLKSTART (RC, 600 us): runs at 1600 us
         advance_us(b, 600);
-        // 328 ticks = 10.009765625 ms.
+        // The count starts at LFCLK edge 53 (1617.4 us); 328 ticks later is edge 381,
+        // 11627.197 us.
         b.write32(RTC0 + 0x540, 328).unwrap();
         b.write32(RTC0 + 0x304, 1 << 16).unwrap(); // INTENSET.COMPARE0
-        advance_us(b, 10_009);
+        advance_us(b, 11_627 - 1600);
         assert_eq!(b.read32(RTC0 + 0x504).unwrap(), 327);
         assert_eq!(b.read32(RTC0 + 0x140).unwrap(), 0);
         advance_us(b, 1);
         assert_eq!(b.read32(RTC0 + 0x504).unwrap(), 328);
         assert_eq!(b.read32(RTC0 + 0x140).unwrap(), 1);
         assert!(b.exc.is_pending(16 + 11), "RTC0 is IRQ 11");
+        // Cleared 5 us after the compare: the clear takes effect at the next edge (382), so
+        // COUNTER reaches 32768 at edge 382 + 32768, 32769 ticks after the compare (the
+        // "CC + 1" of clearing on compare), on the LFCLK grid: 1011657.7 us.
+        advance_us(b, 4);
+        b.write32(RTC0 + 0x008, 1).unwrap(); // TASKS_CLEAR
+        b.write32(RTC0 + 0x140, 0).unwrap();
+        b.write32(RTC0 + 0x540, 32768).unwrap();
+        advance_us(b, 1_011_657 - 11_632);
+        assert_eq!(b.read32(RTC0 + 0x140).unwrap(), 0);
+        advance_us(b, 1);
+        assert_eq!(b.read32(RTC0 + 0x140).unwrap(), 1);
         // A compare event neither EVTEN nor INTEN enables is not written.
         b.write32(RTC0 + 0x140, 0).unwrap();
         b.write32(RTC0 + 0x308, 1 << 16).unwrap();
-        b.write32(RTC0 + 0x540, 400).unwrap();
-        advance_us(b, 3_000);
+        let c = b.read32(RTC0 + 0x504).unwrap();
+        b.write32(RTC0 + 0x540, c + 100).unwrap();
+        advance_us(b, 5_000);
         assert_eq!(b.read32(RTC0 + 0x140).unwrap(), 0);
         b.write32(RTC0 + 0x344, 1 << 17).unwrap(); // EVTENSET.COMPARE1
-        b.write32(RTC0 + 0x544, 500).unwrap();
-        advance_us(b, 3_000);
+        b.write32(RTC0 + 0x544, c + 200).unwrap();
+        advance_us(b, 10_000);
         assert_eq!(b.read32(RTC0 + 0x144).unwrap(), 1);
         assert!(b.mmio.entries.is_empty(), "{:?}", b.mmio.entries);
     }
