@@ -1,10 +1,10 @@
-//! Composes a machine: board (+ overrides) and ELF into sim-core, the Thumb ISA, the devices and
-//! semihosting. The only place that knows every crate.
+//! Resolves the board (`--board`, `--core`, `--clock`) and composes a run's machine through
+//! [`bench::compose`] with the command line's options (semihosting root, strict MMIO, limits).
 
 use crate::cli::{BoardArgs, RunOptions};
 use crate::exit::{self, Failure};
+use bench::compose;
 use sim_core::board::{Board, CoreProfile};
-use sim_core::console::Console;
 use sim_core::loader::Image;
 use sim_core::machine::{Limits, Machine};
 
@@ -37,7 +37,8 @@ pub fn board(args: &BoardArgs) -> Result<Board, Failure> {
     Ok(board)
 }
 
-/// Builds and resets a machine for `image` on `board`.
+/// Builds and resets a machine for `image` on `board` (composed by [`bench::compose`], as the
+/// bench matrix's are).
 pub fn machine(
     board: Board,
     image: Image,
@@ -45,24 +46,25 @@ pub fn machine(
     echo: bool,
     program: &str,
 ) -> Result<Machine, Failure> {
-    let isa = Box::new(isa_thumb::Thumb::new(board.core, board.fpu()));
-    let mut m = Machine::new(board, image, isa, Console::new(echo))
-        .map_err(|e| Failure::new(exit::DOES_NOT_FIT, format!("{program}: {e}")))?;
-    let root = match &opts.semihosting_root {
+    let semihosting_root = match &opts.semihosting_root {
         Some(dir) => Some(
             peripherals::semihosting::check_root(dir)
                 .map_err(|e| Failure::new(exit::BAD_ARGUMENT, e))?,
         ),
         None => None,
     };
-    let popts = peripherals::PeripheralOptions {
-        semihosting_root: root,
-        cmdline: program.to_string(),
+    let copts = compose::Options {
+        echo,
+        warn_mmio: !opts.quiet,
+        strict_mmio: opts.strict_mmio,
+        semihosting_root,
     };
-    m.bus.mmio.strict = opts.strict_mmio;
-    m.bus.mmio.echo = !opts.quiet;
-    peripherals::attach(&mut m, &popts)
-        .map_err(|e| Failure::new(exit::BAD_ELF, format!("{program}: {e}")))?;
+    let mut m = compose::machine(board, image, program, &copts).map_err(|e| match e {
+        compose::Error::DoesNotFit(e) => {
+            Failure::new(exit::DOES_NOT_FIT, format!("{program}: {e}"))
+        }
+        compose::Error::Devices(e) => Failure::new(exit::BAD_ELF, format!("{program}: {e}")),
+    })?;
     m.limits = Limits {
         max_instructions: opts.max_instructions,
         max_cycles: opts.max_cycles,

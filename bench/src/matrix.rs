@@ -429,9 +429,15 @@ impl Matrix {
         let fail = |status: &str, detail: String| {
             Row::failed(path, sha, &board.name, input_name.clone(), status, detail)
         };
-        let mut m = match compose::machine(board.clone(), image.clone(), path) {
+        let mut m = match compose::machine(
+            board.clone(),
+            image.clone(),
+            path,
+            &compose::Options::default(),
+        ) {
             Ok(m) => m,
-            Err(e) => return fail("does not fit", e),
+            Err(e @ compose::Error::DoesNotFit(_)) => return fail("does not fit", e.to_string()),
+            Err(e) => return fail("error", e.to_string()),
         };
         m.limits = self.limits;
         for r in &self.roi {
