@@ -116,6 +116,25 @@ fn a_stack_collision_exits_76_unless_allowed() {
     assert!(out(&o).contains("canary words overwritten"), "{}", out(&o));
 }
 
+/// The stack running into the heap (far above static data) is a collision too: the heap's
+/// break is followed through the program's `_sbrk`.
+#[test]
+fn a_stack_running_into_the_heap_exits_76_naming_the_break() {
+    let elf = prebuilt("bad-heap-collision-nano33ble");
+    let o = thimble(&["run", s(&elf), "--quiet"]);
+    let e = err(&o);
+    assert_eq!(o.status.code(), Some(COLLISION), "{e}");
+    assert!(e.contains("below the heap's break"), "{e}");
+    assert!(e.contains("dive"), "names the function: {e}");
+    let o = thimble(&["run", s(&elf), "--allow-collision", "--json", "-"]);
+    let e = err(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(e.contains("heap words overwritten"), "the guest ran on: {e}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = v["memory"]["collision"].as_str().unwrap_or_default();
+    assert!(c.contains("heap's break"), "{v}");
+}
+
 #[test]
 fn the_default_limit_is_60_s_of_simulated_time() {
     // At a 1 kHz clock, 60 s of simulated time is 60,000 cycles: the limit is quick to reach.

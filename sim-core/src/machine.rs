@@ -74,8 +74,10 @@ pub enum StopReason {
         pc: u32,
         /// The stack pointer.
         sp: u32,
-        /// The end of static data it went below.
+        /// The end of static data, or the heap's break, it went below.
         floor: u32,
+        /// Whether `floor` is the heap's break (`_sbrk`).
+        heap: bool,
         /// "function+0x12" for `pc`.
         location: String,
     },
@@ -277,6 +279,10 @@ impl Machine {
         self.initial_sp = self.cpu.msp();
         let floor = self.static_end().unwrap_or(0);
         self.stats.set_stack_floor(floor);
+        self.stats.heap = crate::stats::HeapWatch::new(
+            self.image.symbol("_sbrk").map(|s| s.addr),
+            self.initial_sp,
+        );
         self.stats.main_addr = self.image.symbol("main").map(|s| s.addr);
         Ok(())
     }
@@ -379,13 +385,13 @@ impl Machine {
             return Some(self.stop(reason));
         }
         if self.limits.stop_on_collision {
-            if let Some((pc, sp)) = self.stats.collision {
-                let floor = self.stats.stack_floor;
-                let location = self.image.describe_addr(pc);
+            if let Some(c) = self.stats.collision {
+                let location = self.image.describe_addr(c.pc);
                 return Some(self.stop(StopReason::StackCollision {
-                    pc,
-                    sp,
-                    floor,
+                    pc: c.pc,
+                    sp: c.sp,
+                    floor: c.floor,
+                    heap: c.heap,
                     location,
                 }));
             }

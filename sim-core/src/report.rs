@@ -448,9 +448,10 @@ pub fn stop_detail(reason: &StopReason) -> String {
             "simulated-time limit of {} s reached (--max-seconds)",
             seconds_text(*ps as f64 / crate::clock::PS_PER_S as f64)
         ),
-        StopReason::StackCollision { pc, sp, floor, location } => format!(
-            "stack collision: SP 0x{sp:08x} went {} below the end of static data at 0x{floor:08x}, at pc 0x{pc:08x} ({location})",
-            bytes(u64::from(floor.saturating_sub(*sp)))
+        StopReason::StackCollision { pc, sp, floor, heap, location } => format!(
+            "stack collision: SP 0x{sp:08x} went {} below {} at 0x{floor:08x}, at pc 0x{pc:08x} ({location})",
+            bytes(u64::from(floor.saturating_sub(*sp))),
+            floor_name(*heap)
         ),
         StopReason::ExpectedText => "every expected text appeared (--expect-text)".to_string(),
         StopReason::FailText(t) => format!("the guest printed the fail text {t:?} (--fail-text)"),
@@ -858,13 +859,25 @@ fn memory(m: &Machine) -> MemoryReport {
         sram_peak: sram_static + stack_peak + psp_stack_peak + heap_peak,
         sram_size,
         symbols,
-        collision: m.stats.collision.map(|(pc, sp)| {
+        collision: m.stats.collision.map(|c| {
             format!(
-                "stack reached 0x{sp:08x}, below the end of static data at 0x{:08x}, at pc 0x{pc:08x} ({})",
-                m.stats.stack_floor,
-                m.image.describe_addr(pc)
+                "stack reached 0x{:08x}, below {} at 0x{:08x}, at pc 0x{:08x} ({})",
+                c.sp,
+                floor_name(c.heap),
+                c.floor,
+                c.pc,
+                m.image.describe_addr(c.pc)
             )
         }),
+    }
+}
+
+/// What a stack collision ran into.
+fn floor_name(heap: bool) -> &'static str {
+    if heap {
+        "the heap's break (the end of the heap _sbrk gave out)"
+    } else {
+        "the end of static data"
     }
 }
 

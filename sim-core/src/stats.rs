@@ -160,6 +160,48 @@ pub struct CallFrame {
     pub child_instructions: u64,
 }
 
+/// The main stack ran below the lowest address it may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collision {
+    /// The next instruction's address when it was seen.
+    pub pc: u32,
+    /// The main stack pointer then.
+    pub sp: u32,
+    /// What it ran below: the end of static data, or the heap's break.
+    pub floor: u32,
+    /// Whether `floor` is the heap's break (set by `_sbrk`) rather than static data.
+    pub heap: bool,
+}
+
+/// The heap's break, followed through the program's `_sbrk` (newlib's memory hook, which
+/// malloc calls; vendor SDKs define it too): at each call its increment (r0), at the return
+/// the old break (r0); their sum is the new break. A program without `_sbrk` has no watched
+/// heap, and only static data bounds the stack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeapWatch {
+    /// Address of `_sbrk`, if the program has one.
+    pub sbrk: Option<u32>,
+    /// The highest address the heap may end at and still share the main stack's SRAM (the
+    /// initial main stack pointer): a break above it belongs to another RAM bank.
+    pub top: u32,
+    /// The break after the last successful `_sbrk` (0: none yet).
+    pub brk: u32,
+    /// A call of `_sbrk` in progress: its return address and its increment.
+    pending: Option<(u32, u32)>,
+}
+
+impl HeapWatch {
+    /// Watches the heap through `_sbrk` at `sbrk`, in the main stack's SRAM below `top`.
+    pub fn new(sbrk: Option<u32>, top: u32) -> HeapWatch {
+        HeapWatch {
+            sbrk,
+            top,
+            brk: 0,
+            pending: None,
+        }
+    }
+}
+
 /// Cycles of completed calls of one function.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallCycles {
@@ -253,8 +295,10 @@ pub struct Stats {
     sp_watch: u32,
     /// [`Cpu::stack_switches`] when SP was last looked at (see [`Stats::sync_stack`]).
     seen_switches: u32,
-    /// The first time the stack ran below `stack_floor`: (next PC, SP).
-    pub collision: Option<(u32, u32)>,
+    /// The first time the main stack ran below `stack_floor` or into the heap.
+    pub collision: Option<Collision>,
+    /// The heap's break as the program's `_sbrk` returns it.
+    pub heap: HeapWatch,
     /// Address of `main`, when the program has one.
     pub main_addr: Option<u32>,
     /// Whether `main` has been called.
@@ -297,6 +341,7 @@ impl Default for Stats {
             sp_watch: u32::MAX,
             seen_switches: 0,
             collision: None,
+            heap: HeapWatch::default(),
             main_addr: None,
             main_entered: false,
             roi: Vec::new(),
@@ -364,14 +409,54 @@ impl Stats {
         };
         // Only the main stack grows down from the top of SRAM towards static data; a process
         // stack (PSP) lives wherever the program put it, often in .bss.
-        if sp < self.stack_floor && self.collision.is_none() && !cpu.on_psp() {
-            self.collision = Some((cpu.r[15], sp));
+        let floor = self.floor();
+        if sp < floor && self.collision.is_none() && !cpu.on_psp() {
+            self.collision = Some(Collision {
+                pc: cpu.r[15],
+                sp,
+                floor,
+                heap: floor > self.stack_floor,
+            });
         }
         self.sp_watch = if self.collision.is_none() && !cpu.on_psp() {
-            low.max(self.stack_floor)
+            low.max(floor)
         } else {
             low
         };
+    }
+
+    /// The lowest address the main stack may reach: the end of static data or, above it, the
+    /// heap's break.
+    #[inline]
+    pub fn floor(&self) -> u32 {
+        self.stack_floor.max(self.heap.brk)
+    }
+
+    /// `_sbrk` returned to `cpu.pc()`: a successful call moves the heap's break (when it lies
+    /// between static data and the initial stack, the main stack's SRAM). If the main stack
+    /// is already below the new break, the heap ran into it: that is the collision. Returns
+    /// true when it is.
+    fn sbrk_returned(&mut self, cpu: &Cpu, incr: u32) -> bool {
+        let old = cpu.r[0];
+        if old == u32::MAX {
+            return false; // ENOMEM: the break did not move
+        }
+        let brk = old.wrapping_add(incr);
+        if old < self.stack_floor || brk > self.heap.top || brk <= self.stack_floor {
+            return false; // a heap elsewhere (another RAM bank), or back at static data
+        }
+        self.heap.brk = brk;
+        self.sp_watch = u32::MAX;
+        if self.collision.is_none() && self.msp_low < brk {
+            self.collision = Some(Collision {
+                pc: cpu.pc(),
+                sp: self.msp_low,
+                floor: brk,
+                heap: true,
+            });
+            return true;
+        }
+        false
     }
 
     /// Folds both stack pointers into the low-water marks (after exception entry, whose
@@ -398,6 +483,9 @@ impl Stats {
                     attention = true;
                 }
                 *self.calls.entry(cpu.pc()).or_insert(0) += 1;
+                if self.heap.sbrk == Some(cpu.pc()) && self.heap.pending.is_none() {
+                    self.heap.pending = Some((cpu.r[14] & !1, cpu.r[0]));
+                }
                 if self.call_stack.len() < MAX_CALL_DEPTH {
                     self.call_stack.push(CallFrame {
                         func: cpu.pc(),
@@ -425,7 +513,15 @@ impl Stats {
                     }
                 }
             }
-            Flow::Return => self.returned(cpu.pc() & !1, now),
+            Flow::Return => {
+                if let Some((ret, incr)) = self.heap.pending {
+                    if cpu.pc() & !1 == ret {
+                        self.heap.pending = None;
+                        attention |= self.sbrk_returned(cpu, incr);
+                    }
+                }
+                self.returned(cpu.pc() & !1, now);
+            }
             Flow::ExceptionReturn => {
                 if let Some(t) = &mut self.trace {
                     t.handler_returned(now);
