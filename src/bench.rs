@@ -135,6 +135,7 @@ pub fn bench(args: &BenchArgs) -> Result<i32, Failure> {
         bench::merge(parts)
             .map_err(|e| Failure::new(exit::BAD_ARGUMENT, format!("--merge: {e}")))?
     };
+    let failed = report.rows.iter().filter(|r| r.is_failure()).count();
     let to_stdout = args.json.as_deref() == Some(Path::new("-"));
     let table = bench::output::table(&report);
     if to_stdout {
@@ -157,9 +158,17 @@ pub fn bench(args: &BenchArgs) -> Result<i32, Failure> {
         } else {
             print!("{text}");
         }
-        if changes.iter().any(|c| c.regression) {
+        if changes.iter().any(|c| c.regression) && failed == 0 {
             return Ok(exit::BUDGET);
         }
+    }
+    if failed > 0 {
+        eprintln!(
+            "thimble bench: {failed} of {} cells failed (exit {})",
+            report.rows.len(),
+            exit::BENCH_FAILED
+        );
+        return Ok(exit::BENCH_FAILED);
     }
     Ok(exit::OK)
 }

@@ -31,10 +31,13 @@ pub const BUDGET: i32 = 73;
 pub const BREAKPOINT: i32 = 74;
 /// Writing an output file (`--json`, `--dump`, `--profile-out`) failed.
 pub const OUTPUT: i32 = 75;
-/// The stack ran into statically allocated data (without `--allow-collision`).
+/// The stack ran into statically allocated data or the heap (without `--allow-collision`).
 pub const COLLISION: i32 = 76;
 /// A `--fail-text` appeared, or the guest exited before every `--expect-text` appeared.
 pub const TEXT: i32 = 77;
+/// `thimble bench`: a cell of the matrix failed (fault, limit, deadlock, collision, a
+/// non-zero guest exit, an error); the whole table is still printed and written.
+pub const BENCH_FAILED: i32 = 78;
 
 /// An error that ends the command with a documented status.
 #[derive(Debug)]
@@ -77,4 +80,5 @@ pub const TABLE: &str = "exit status: the guest's own status when it exits throu
   70 unhandled guest fault or lockup, 71 run limit (60 s simulated by default, --max-seconds,
   --max-cycles, --max-instructions), 72 deadlock (WFI forever), 73 budget exceeded,
   74 breakpoint without debugger, 75 cannot write an output file, 76 stack collision with
-  static data, 77 --fail-text seen or guest exited before every --expect-text";
+  static data or the heap, 77 --fail-text seen or guest exited before every --expect-text,
+  78 bench: a cell failed (the table is still written)";

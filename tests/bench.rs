@@ -128,10 +128,12 @@ fn shards_merge_into_the_whole_matrix() {
     let elfs = [
         prebuilt("micro_speech-nano33ble"),
         prebuilt("cyccnt-nano33ble"),
+        prebuilt("hello-nano33ble"),
+        prebuilt("ad-nano33ble"),
     ];
     let mut args = vec!["bench".to_string()];
     args.extend(elfs.iter().map(|e| s(e).to_string()));
-    args.extend(["--board".into(), "nano33ble,mps2-an386".into()]);
+    args.extend(["--board".into(), "nano33ble".into()]);
     let with = |extra: &[&str]| {
         let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
         a.extend(extra);
@@ -224,4 +226,36 @@ fn inputs_run_through_the_model_with_labels_give_top1_accuracy() {
         line.contains(&format!(": {right}/3 = ")),
         "{line} ({right} right)"
     );
+}
+
+/// A cell that faults fails the bench (78) once the whole matrix has run: the table and the
+/// JSON still hold every row, the good ones included.
+#[test]
+fn a_failing_cell_exits_78_after_the_whole_matrix_is_written() {
+    let d = tmp("failing");
+    let json = d.join("b.json");
+    let bad = prebuilt("bad-jump-unmapped-nano33ble");
+    let ms = prebuilt("micro_speech-nano33ble");
+    let o = thimble(&[
+        "bench",
+        s(&bad),
+        s(&ms),
+        "--board",
+        "nano33ble",
+        "--json",
+        s(&json),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(78), "{err}");
+    assert!(err.contains("1 of 2 cells failed"), "{err}");
+    let r = rows(&json);
+    assert_eq!(r.len(), 2);
+    let status = |elf: &str| {
+        r.iter()
+            .find(|x| x["elf_name"] == elf)
+            .map(|x| x["status"].clone())
+            .unwrap()
+    };
+    assert_eq!(status("bad-jump-unmapped-nano33ble.elf"), "fault");
+    assert_eq!(status("micro_speech-nano33ble.elf"), "ok");
 }

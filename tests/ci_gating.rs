@@ -129,7 +129,10 @@ fn a_stack_running_into_the_heap_exits_76_naming_the_break() {
     let o = thimble(&["run", s(&elf), "--allow-collision", "--json", "-"]);
     let e = err(&o);
     assert_eq!(o.status.code(), Some(0), "{e}");
-    assert!(e.contains("heap words overwritten"), "the guest ran on: {e}");
+    assert!(
+        e.contains("heap words overwritten"),
+        "the guest ran on: {e}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let c = v["memory"]["collision"].as_str().unwrap_or_default();
     assert!(c.contains("heap's break"), "{v}");

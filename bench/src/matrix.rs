@@ -234,6 +234,12 @@ pub struct Row {
 }
 
 impl Row {
+    /// Whether the cell failed: anything but a clean run ("ok") or the answer that the ELF
+    /// does not fit the board (a comparison of boards expects some of those).
+    pub fn is_failure(&self) -> bool {
+        self.status != "ok" && self.status != "does not fit"
+    }
+
     /// Flash left, bytes (negative: over).
     pub fn flash_headroom(&self) -> Option<i64> {
         Some(self.flash_size? as i64 - self.flash_used? as i64)
