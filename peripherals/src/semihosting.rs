@@ -36,6 +36,11 @@ use std::path::{Component, Path, PathBuf};
 /// it fails with EMFILE.
 pub const MAX_HANDLES: usize = 1024;
 
+/// The most bytes a run's guest may write into host files, in all (the console is not
+/// counted: it streams); a SYS_WRITE beyond it writes nothing and fails with ENOSPC, so
+/// firmware cannot fill the host's disk.
+pub const MAX_FILE_WRITE_BYTES: u64 = 1 << 30;
+
 /// SYS_TIME of cycle 0: 2025-01-01T00:00:00Z, in seconds since 1970 (a fixed value so that runs
 /// are reproducible).
 pub const FIXED_EPOCH: u32 = 1_735_689_600;
@@ -109,6 +114,9 @@ pub mod errno {
     pub const EACCES: u32 = 13;
     /// Bad argument (bad guest pointer, bad mode).
     pub const EINVAL: u32 = 22;
+    /// No space: the run's host-file write allowance ([`super::MAX_FILE_WRITE_BYTES`]) is
+    /// used up.
+    pub const ENOSPC: u32 = 28;
     /// Operation not supported (SYS_SYSTEM, SYS_TMPNAM).
     pub const ENOSYS: u32 = 38;
 }
@@ -146,6 +154,8 @@ pub struct Semihosting {
     handles: BTreeMap<u32, Handle>,
     next_handle: u32,
     errno: u32,
+    /// Bytes the guest may still write into host files ([`MAX_FILE_WRITE_BYTES`]).
+    file_write_left: u64,
 }
 
 const FAIL: u32 = u32::MAX;
@@ -162,6 +172,7 @@ impl Semihosting {
             handles: BTreeMap::new(),
             next_handle: 1,
             errno: 0,
+            file_write_left: MAX_FILE_WRITE_BYTES,
         }
     }
 
@@ -337,8 +348,15 @@ impl Semihosting {
                 bus.console.write(&data);
                 HostAction::Return(0)
             }
+            Some(Handle::File(_)) if data.len() as u64 > self.file_write_left => {
+                self.errno = errno::ENOSPC;
+                HostAction::Return(len)
+            }
             Some(Handle::File(f)) => match f.write_all(&data) {
-                Ok(()) => HostAction::Return(0),
+                Ok(()) => {
+                    self.file_write_left -= data.len() as u64;
+                    HostAction::Return(0)
+                }
                 Err(e) => {
                     self.errno = host_errno(&e);
                     HostAction::Return(len)
@@ -937,6 +955,25 @@ mod tests {
         g.put(DATA, b"0123456789");
         assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 0);
         assert_eq!(g.ret(op::SYS_FLEN, &[w as u32]), 10);
+    }
+
+    /// Host-file writes stop at the run's allowance with ENOSPC: nothing of the refused
+    /// write reaches the file; the console is not counted.
+    #[test]
+    fn host_file_writes_are_capped() {
+        let dir = TempDir::new("wcap");
+        let mut g = guest(Some(&dir.0));
+        g.sh.file_write_left = 15;
+        let w = g.open("out.bin", 4);
+        g.put(DATA, b"0123456789");
+        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 0);
+        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 10, "none written");
+        assert_eq!(g.errno(), errno::ENOSPC as i32);
+        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 5]), 0, "what is left fits");
+        let out = g.open(":tt", 4);
+        assert_eq!(g.ret(op::SYS_WRITE, &[out as u32, DATA, 10]), 0, "console");
+        assert_eq!(g.ret(op::SYS_CLOSE, &[w as u32]), 0);
+        assert_eq!(std::fs::read(dir.0.join("out.bin")).unwrap(), b"012345678901234");
     }
 
     /// A guest that opens without closing gets EMFILE after MAX_HANDLES, not unbounded
