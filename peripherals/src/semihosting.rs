@@ -967,13 +967,24 @@ mod tests {
         let w = g.open("out.bin", 4);
         g.put(DATA, b"0123456789");
         assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 0);
-        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]), 10, "none written");
+        assert_eq!(
+            g.ret(op::SYS_WRITE, &[w as u32, DATA, 10]),
+            10,
+            "none written"
+        );
         assert_eq!(g.errno(), errno::ENOSPC as i32);
-        assert_eq!(g.ret(op::SYS_WRITE, &[w as u32, DATA, 5]), 0, "what is left fits");
+        assert_eq!(
+            g.ret(op::SYS_WRITE, &[w as u32, DATA, 5]),
+            0,
+            "what is left fits"
+        );
         let out = g.open(":tt", 4);
         assert_eq!(g.ret(op::SYS_WRITE, &[out as u32, DATA, 10]), 0, "console");
         assert_eq!(g.ret(op::SYS_CLOSE, &[w as u32]), 0);
-        assert_eq!(std::fs::read(dir.0.join("out.bin")).unwrap(), b"012345678901234");
+        assert_eq!(
+            std::fs::read(dir.0.join("out.bin")).unwrap(),
+            b"012345678901234"
+        );
     }
 
     /// A guest that opens without closing gets EMFILE after MAX_HANDLES, not unbounded
