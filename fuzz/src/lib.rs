@@ -21,8 +21,11 @@ mod budget;
 #[path = "../../src/exit.rs"]
 mod exit;
 
+/// One fuzz target: runs one input.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, as `fuzz/corpus/<name>/` and the libFuzzer binaries call them.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("elf", elf),
     ("exec", exec),
     ("gdb_packet", gdb_packet),
