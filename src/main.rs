@@ -2,7 +2,6 @@
 //! exit status (see `exit`).
 
 mod bench;
-mod budget;
 mod cli;
 mod exit;
 mod run;

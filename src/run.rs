@@ -1,9 +1,9 @@
 //! `thimble run`: inject inputs, run, dump outputs, print the report, check budgets, and map the
 //! stop to the exit status.
 
-use crate::budget::Budgets;
 use crate::cli::{RunOptions, DEFAULT_MAX_SECONDS};
 use crate::exit::{self, Failure};
+use sim_core::budget::Budgets;
 use sim_core::console::{Echo, TextWatch};
 use sim_core::loader::SymbolKind;
 use sim_core::machine::{Limits, Machine, StopReason};
@@ -260,7 +260,7 @@ pub fn run_then(
     program: &str,
     summary: impl FnOnce(&Machine, &Report) -> Option<String>,
 ) -> Result<i32, Failure> {
-    let budgets = Budgets::parse(&opts.budget)?;
+    let budgets = Budgets::parse(&opts.budget).map_err(|e| Failure::new(exit::BAD_ARGUMENT, e))?;
     if let (Some(key), true) = (budgets.needs_roi(), opts.roi.is_empty()) {
         return Err(Failure::new(
             exit::BAD_ARGUMENT,

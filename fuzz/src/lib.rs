@@ -12,15 +12,6 @@ use sim_core::report::Report;
 use std::io::{self, Read, Write};
 use std::sync::OnceLock;
 
-// The `--budget` parser lives in the binary crate; its file is compiled here as it is (with
-// the exit-status module it reports through).
-#[allow(dead_code)]
-#[path = "../../src/budget.rs"]
-mod budget;
-#[allow(dead_code)]
-#[path = "../../src/exit.rs"]
-mod exit;
-
 /// One fuzz target: runs one input.
 pub type Target = fn(&[u8]);
 
@@ -286,5 +277,5 @@ pub fn board_toml(data: &[u8]) {
 pub fn budget(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let args: Vec<String> = text.lines().map(str::to_string).collect();
-    let _ = budget::Budgets::parse(&args);
+    let _ = sim_core::budget::Budgets::parse(&args);
 }

@@ -7,6 +7,7 @@
 //! plug in through the [`isa::Isa`] and [`device::Device`] traits.
 
 pub mod board;
+pub mod budget;
 pub mod bus;
 pub mod chip;
 pub mod clock;
