@@ -20,7 +20,7 @@
 //! Published clocks (consumers ask for these by name): `HFCLK` 64 MHz, `PCLK16M` 16 MHz,
 //! `PCLK1M` 1 MHz, `PCLK32KI` 32 768 Hz and `LFCLK` (32 768 Hz while running, else 0).
 
-use super::events::{merged, Events, Regs};
+use super::events::{word_written, Events, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
@@ -289,11 +289,7 @@ impl Device for ClockPower {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.read_word(off).unwrap_or(0), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
         self.write_word(off, v, ctx)
     }
 

@@ -5,7 +5,7 @@
 //! storage of a peripheral's described registers at one base address ([`Regs`]), which names
 //! what a model does not handle in the run's unmodelled log.
 
-use sim_core::chip::{merge_sub_word, register_name, PeripheralDesc, RegisterFile};
+use sim_core::chip::{merge_sub_word, register_name, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::device::{DeviceCtx, DeviceError, Width};
 use sim_core::exception::num;
 
@@ -205,6 +205,39 @@ impl Regs {
             .map_or(self.desc(), |i| self.files[i].desc);
         let name = format!("{} ({what})", register_name(d, offset));
         ctx.mmio.unmodelled(d.base + offset, d.name, &name, write)
+    }
+}
+
+impl Regs {
+    /// Answers a read of `width` bytes at byte `offset`, given the model's value of the aligned
+    /// word: its bytes, or, when the model knows no word there (`None`), `absent` after
+    /// naming the access in the unmodelled log (`Err` with `--strict-mmio`).
+    pub fn answer(
+        &self,
+        offset: u32,
+        width: Width,
+        word: Option<u32>,
+        absent: u32,
+        ctx: &mut DeviceCtx,
+    ) -> Result<u32, DeviceError> {
+        let v = match word {
+            Some(v) => v,
+            None => {
+                self.unmodelled(offset & !3, false, ctx)?;
+                absent
+            }
+        };
+        Ok(sub_word(v, offset, width))
+    }
+}
+
+/// The word a write of `width` bytes at byte `offset` makes: the value itself for a whole
+/// word, else merged into `current()` (the models work on whole words).
+pub fn word_written(offset: u32, width: Width, value: u32, current: impl FnOnce() -> u32) -> u32 {
+    if width < 4 {
+        merged(current(), offset, width, value)
+    } else {
+        value
     }
 }
 

@@ -105,15 +105,8 @@ impl Device for Ficr {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        let v = match self.word(off) {
-            Some(v) => v,
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                0xFFFF_FFFF
-            }
-        };
-        Ok(sub_word(v, offset, width))
+        let word = self.word(offset & !3);
+        self.regs.answer(offset, width, word, 0xFFFF_FFFF, ctx)
     }
 
     fn write(

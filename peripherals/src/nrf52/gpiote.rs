@@ -4,7 +4,7 @@
 //! is driven by GPIOTE, not by the port's OUT). Event mode is storage only: nothing outside drives a pin,
 //! so EVENTS_IN and EVENTS_PORT never fire; INTENSET/INTENCLR keep their bits.
 
-use super::events::{merged, Events, Regs};
+use super::events::{word_written, Events, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, PortPins, Width};
 
@@ -49,14 +49,8 @@ impl Device for Gpiote {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        match self.read_word(off) {
-            Some(v) => Ok(sub_word(v, offset, width)),
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                Ok(0)
-            }
-        }
+        let word = self.read_word(offset & !3);
+        self.regs.answer(offset, width, word, 0, ctx)
     }
 
     fn write(
@@ -67,11 +61,7 @@ impl Device for Gpiote {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.read_word(off).unwrap_or(0), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }

@@ -13,7 +13,7 @@
 //!   the decoded instructions (code epoch).
 //! - ACL (flash access control) is storage only: protection is not enforced (named).
 
-use super::events::{merged, Regs};
+use super::events::{word_written, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::clock::Clock;
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
@@ -208,11 +208,7 @@ impl Device for Nvmc {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.regs.get(off), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.regs.get(off));
         self.write_word(off, v, ctx)
     }
 

@@ -236,14 +236,8 @@ impl Device for Rtc {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        match self.read_word(off, ctx.now_ps()) {
-            Some(v) => Ok(sub_word(v, offset, width)),
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                Ok(0)
-            }
-        }
+        let word = self.read_word(offset & !3, ctx.now_ps());
+        self.regs.answer(offset, width, word, 0, ctx)
     }
 
     fn write(

@@ -3,7 +3,7 @@
 //! set. thimble's die is always at [`TEMP_C_X4`] / 4 = 25.00 °C (a fixed, documented value:
 //! runs stay deterministic). The calibration registers A0–A5, B0–B5, T0–T4 are storage.
 
-use super::events::{merged, Events, Regs};
+use super::events::{word_written, Events, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::clock::Clock;
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
@@ -46,15 +46,8 @@ impl Device for Temp {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        let v = match self.read_word(off) {
-            Some(v) => v,
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                0
-            }
-        };
-        Ok(sub_word(v, offset, width))
+        let word = self.read_word(offset & !3);
+        self.regs.answer(offset, width, word, 0, ctx)
     }
 
     fn write(
@@ -65,11 +58,7 @@ impl Device for Temp {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.read_word(off).unwrap_or(0), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }

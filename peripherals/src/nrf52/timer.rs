@@ -12,7 +12,7 @@
 //! - Writing MODE, BITMODE or PRESCALER while running re-anchors the count (the PS says to
 //!   change them only while stopped).
 
-use super::events::{merged, Events, Regs};
+use super::events::{word_written, Events, Regs};
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
@@ -261,11 +261,7 @@ impl Device for Timer {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.read_word(off).unwrap_or(0), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
         self.write_word(off, v, ctx)
     }
 

@@ -19,7 +19,7 @@
 //!   TASKS_FLUSHRX sets ENDRX with RXD.AMOUNT 0.
 //! - Interrupts: INTEN/INTENSET/INTENCLR over the events, IRQ 2 (UARTE0) or 40 (UARTE1).
 
-use super::events::{merged, Events, Regs};
+use super::events::{word_written, Events, Regs};
 use sim_core::board::RegionKind;
 use sim_core::chip::{sub_word, PeripheralDesc};
 use sim_core::clock::{Clock, PS_PER_S};
@@ -280,14 +280,8 @@ impl Device for Uarte {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        match self.read_word(off) {
-            Some(v) => Ok(sub_word(v, offset, width)),
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                Ok(0)
-            }
-        }
+        let word = self.read_word(offset & !3);
+        self.regs.answer(offset, width, word, 0, ctx)
     }
 
     fn write(
@@ -298,11 +292,7 @@ impl Device for Uarte {
         ctx: &mut DeviceCtx,
     ) -> Result<(), DeviceError> {
         let off = offset & !3;
-        let v = if width < 4 {
-            merged(self.read_word(off).unwrap_or(0), offset, width, value)
-        } else {
-            value
-        };
+        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
         self.write_word(off, v, ctx)
     }
 

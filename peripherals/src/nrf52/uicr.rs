@@ -30,15 +30,8 @@ impl Device for Uicr {
     }
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        let v = match self.regs.read(off, 4) {
-            Some(v) => v,
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                0xFFFF_FFFF
-            }
-        };
-        Ok(sub_word(v, offset, width))
+        let word = self.regs.read(offset & !3, 4);
+        self.regs.answer(offset, width, word, 0xFFFF_FFFF, ctx)
     }
 
     fn write(
