@@ -683,10 +683,16 @@ impl Report {
                 (Some(e), Some(p)) => format!(", {e:.2} µJ/call at {p:.3} mW"),
                 _ => String::new(),
             };
+            let calls = if r.calls == 1 { "call" } else { "calls" };
             let _ = writeln!(
                 s,
-                "roi {:<9} {} calls, {:.0} cycles/call (min {}, max {}), {:.3} ms/call{energy}",
-                r.symbol, r.calls, r.cycles, r.cycles_min, r.cycles_max, r.latency_ms
+                "roi {:<9} {} {calls}, {} cycles/call (min {}, max {}), {:.3} ms/call{energy}",
+                r.symbol,
+                group(r.calls),
+                group(r.cycles.round() as u64),
+                group(r.cycles_min),
+                group(r.cycles_max),
+                r.latency_ms
             );
         }
         if !self.functions.is_empty() {
