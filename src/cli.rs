@@ -168,6 +168,11 @@ pub struct RunOptions {
     /// reset value, keeps writes, and is named once in a warning and in the report).
     #[arg(long)]
     pub strict_mmio: bool,
+    /// The execution engine: `block` runs straight-line flash code as pre-decoded blocks,
+    /// `interp` one instruction at a time (the reference); both give the same instructions,
+    /// cycles, statistics and energy (default: block).
+    #[arg(long, value_name = "ENGINE", value_parser = ["interp", "block"])]
+    pub engine: Option<String>,
 }
 
 // ---- The instruction trace (issue 17) ----

@@ -58,6 +58,11 @@ pub fn machine(
         warn_mmio: !opts.quiet,
         strict_mmio: opts.strict_mmio,
         semihosting_root,
+        engine: opts
+            .engine
+            .as_deref()
+            .and_then(isa_thumb::Engine::parse)
+            .unwrap_or_default(),
     };
     let mut m = compose::machine(board, image, program, &copts).map_err(|e| match e {
         compose::Error::DoesNotFit(e) => {

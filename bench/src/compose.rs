@@ -19,6 +19,8 @@ pub struct Options {
     pub strict_mmio: bool,
     /// The checked directory semihosting may open files in (none: no host files).
     pub semihosting_root: Option<PathBuf>,
+    /// The engine that runs batches of instructions (`--engine`).
+    pub engine: isa_thumb::Engine,
 }
 
 /// Why a machine could not be composed.
@@ -46,7 +48,8 @@ pub fn machine(
     program: &str,
     opts: &Options,
 ) -> Result<Machine, Error> {
-    let isa = Box::new(isa_thumb::Thumb::new(board.core, board.fpu()));
+    let mut isa = Box::new(isa_thumb::Thumb::new(board.core, board.fpu()));
+    isa.set_engine(opts.engine);
     let mut m = Machine::new(board, image, isa, Console::new(opts.echo))
         .map_err(|e| Error::DoesNotFit(e.to_string()))?;
     m.bus.mmio.strict = opts.strict_mmio;

@@ -11,8 +11,10 @@ pub mod instr;
 pub mod poll;
 
 pub mod alu;
+pub mod block;
 pub mod exec;
 pub mod thumb;
 pub mod timing;
 
+pub use block::Engine;
 pub use thumb::Thumb;

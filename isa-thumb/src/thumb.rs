@@ -11,6 +11,7 @@
 //! cannot see, and firmware rarely runs hot loops from SRAM; correctness wins there.
 
 use crate::alu;
+use crate::block::{BlockCache, Engine};
 use crate::exec::fast::{self, Fast};
 use crate::exec::mem::{execute_never, fetch_fault};
 use crate::exec::Done;
@@ -26,10 +27,10 @@ const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 
 /// One decoded instruction (`len` 0 = not decoded yet) with its fast form.
 #[derive(Clone, Copy)]
-struct Slot {
-    instr: Instr,
-    fast: Fast,
-    len: u8,
+pub(crate) struct Slot {
+    pub(crate) instr: Instr,
+    pub(crate) fast: Fast,
+    pub(crate) len: u8,
 }
 
 type Page = Box<[Slot; SLOTS]>;
@@ -120,8 +121,11 @@ pub struct Thumb {
     pub profile: CoreProfile,
     /// The FPU present.
     pub fpu: FpuKind,
-    core: Core,
+    pub(crate) core: Core,
     cache: DecodeCache,
+    /// The engine of [`Isa::run`].
+    engine: Engine,
+    pub(crate) blocks: BlockCache,
 }
 
 impl Thumb {
@@ -132,7 +136,21 @@ impl Thumb {
             fpu,
             core: Core::new(profile, fpu),
             cache: DecodeCache::new(),
+            engine: Engine::default(),
+            blocks: BlockCache::new(),
         }
+    }
+
+    /// The engine that runs batches of instructions.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Selects the engine that runs batches of instructions (single steps always take the
+    /// interpreter's path; both share the decode cache and the executor's state, so the
+    /// engine can change between batches).
+    pub fn set_engine(&mut self, engine: Engine) {
+        self.engine = engine;
     }
 
     /// The cycle table in use.
@@ -177,6 +195,25 @@ impl Thumb {
         }
     }
 
+    /// The decoded slot of the flash instruction at `pc`, decoded and cached on a miss; `None`
+    /// when `pc` is not in flash or cannot be fetched (for the block engine, which takes
+    /// flash code only).
+    pub(crate) fn decoded(&mut self, bus: &Bus, pc: u32) -> Option<Slot> {
+        if let Some(slot) = self.cache.get(pc) {
+            return Some(*slot);
+        }
+        let (ri, _) = bus.map.find(pc, 2)?;
+        if bus.map.regions[ri].kind != RegionKind::Flash || execute_never(pc) {
+            return None;
+        }
+        let (instr, len, cacheable) = self.fetch_decode(bus, pc).ok()?;
+        if !cacheable {
+            return None;
+        }
+        self.cache.put(pc, instr, len, bus, &self.core.timing);
+        self.cache.get(pc).copied()
+    }
+
     /// Decode-cache miss: fetch, decode, cache when the code is in flash, execute.
     #[cold]
     #[inline(never)]
@@ -193,15 +230,16 @@ impl Thumb {
     /// run batch starts: everything that clears T inside a batch (BX/BLX/POP/LDR to an even
     /// address, exception return) also ends the batch (`bus.exc.dirty` or a non-plain flow).
     #[inline(always)]
-    fn invalid_state(cpu: &Cpu) -> Option<Trap> {
+    pub(crate) fn invalid_state(cpu: &Cpu) -> Option<Trap> {
         (!cpu.thumb)
             .then_some(sim_core::Fault::Usage(sim_core::isa::UsageCause::InvalidState).into())
     }
 
     #[inline(always)]
-    fn sync_epoch(&mut self, bus: &Bus) {
+    pub(crate) fn sync_epoch(&mut self, bus: &Bus) {
         if bus.code_epoch != self.cache.epoch {
             self.cache.clear();
+            self.blocks.clear();
             self.cache.epoch = bus.code_epoch;
         }
     }
@@ -209,7 +247,7 @@ impl Thumb {
     /// Executes one instruction (the cache is in sync with `bus.code_epoch`, and EPSR.T is
     /// set: see [`Thumb::invalid_state`]).
     #[inline(always)]
-    fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Done, Trap> {
+    pub(crate) fn step_inner(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Done, Trap> {
         let pc = cpu.r[15];
         // Flash accelerator (timing): only when fetch enters another flash granule; never on
         // boards without one (fetch_mask 0). The stall lands in bus.wait.
@@ -271,7 +309,7 @@ impl Core {
     /// whose condition passes runs through its fast form `fast` when that form means the same
     /// inside an IT block ([`Fast::same_in_it`]).
     #[inline(always)]
-    fn run_instr(
+    pub(crate) fn run_instr(
         &mut self,
         cpu: &mut Cpu,
         bus: &mut Bus,
@@ -334,12 +372,14 @@ impl Isa for Thumb {
         self.core.monitor = false;
         bus.reset_fetch();
         self.cache.clear();
+        self.blocks.clear();
         self.cache.epoch = bus.code_epoch;
         crate::exception::reset(cpu, bus).map_err(Trap::Fault)
     }
 
     fn flush_decode_cache(&mut self) {
         self.cache.clear();
+        self.blocks.clear();
     }
 
     fn disassemble(&self, bus: &Bus, pc: u32) -> Option<String> {
@@ -358,7 +398,10 @@ impl Isa for Thumb {
     }
 
     fn run(&mut self, cpu: &mut Cpu, bus: &mut Bus, stats: &mut Stats, budget: u64) -> RunExit {
-        self.run_loop::<true>(cpu, bus, stats, budget)
+        match self.engine {
+            Engine::Interp => self.run_loop::<true>(cpu, bus, stats, budget),
+            Engine::Block => self.block_loop::<true>(cpu, bus, stats, budget),
+        }
     }
 
     fn run_untracked(
@@ -368,7 +411,10 @@ impl Isa for Thumb {
         stats: &mut Stats,
         budget: u64,
     ) -> RunExit {
-        self.run_loop::<false>(cpu, bus, stats, budget)
+        match self.engine {
+            Engine::Interp => self.run_loop::<false>(cpu, bus, stats, budget),
+            Engine::Block => self.block_loop::<false>(cpu, bus, stats, budget),
+        }
     }
 }
 
@@ -391,31 +437,8 @@ impl Thumb {
         for _ in 0..budget {
             match self.step_inner(cpu, bus) {
                 Ok(d) => {
-                    if TRACK {
-                        let cycles = d.cycles();
-                        stats.retire_class(cpu, d.class_index(), cycles);
-                        bus.now += u64::from(cycles);
-                    }
-                    if !d.plain() {
-                        let flow = d.flow();
-                        match flow {
-                            Flow::Plain => {}
-                            Flow::WaitForInterrupt | Flow::WaitForEvent => {
-                                return RunExit::Sleep(flow);
-                            }
-                            Flow::Call | Flow::Return | Flow::ExceptionReturn => {
-                                if TRACK && stats.flow(cpu, flow, bus.now) {
-                                    return RunExit::Event;
-                                }
-                            }
-                        }
-                        if !cpu.thumb {
-                            return RunExit::Event;
-                        }
-                    }
-                    // Also after anything that set exc.dirty (see Bus::next_event).
-                    if bus.now >= bus.next_event {
-                        return RunExit::Event;
+                    if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
+                        return exit;
                     }
                 }
                 Err(t) => return RunExit::Trap(t),
@@ -423,4 +446,44 @@ impl Thumb {
         }
         RunExit::Budget
     }
+}
+
+/// Accounts an instruction that retired with `d` as every engine does — statistics and the
+/// clock (with `TRACK`), sleep, call tracking — and says whether the batch ends after it: a
+/// WFI/WFE, a call or return the statistics must look at, EPSR.T cleared, or the clock at
+/// `Bus::next_event` (a device event due, or anything that set `exc.dirty`).
+#[inline(always)]
+pub(crate) fn retire<const TRACK: bool>(
+    cpu: &Cpu,
+    bus: &mut Bus,
+    stats: &mut Stats,
+    d: Done,
+) -> Option<RunExit> {
+    if TRACK {
+        let cycles = d.cycles();
+        stats.retire_class(cpu, d.class_index(), cycles);
+        bus.now += u64::from(cycles);
+    }
+    if !d.plain() {
+        let flow = d.flow();
+        match flow {
+            Flow::Plain => {}
+            Flow::WaitForInterrupt | Flow::WaitForEvent => {
+                return Some(RunExit::Sleep(flow));
+            }
+            Flow::Call | Flow::Return | Flow::ExceptionReturn => {
+                if TRACK && stats.flow(cpu, flow, bus.now) {
+                    return Some(RunExit::Event);
+                }
+            }
+        }
+        if !cpu.thumb {
+            return Some(RunExit::Event);
+        }
+    }
+    // Also after anything that set exc.dirty (see Bus::next_event).
+    if bus.now >= bus.next_event {
+        return Some(RunExit::Event);
+    }
+    None
 }
