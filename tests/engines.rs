@@ -750,35 +750,3 @@ fn random_programs_decode_without_undefined_instructions() {
     }
 }
 
-#[test]
-fn zz_debug_random_stats() {
-    for which in 0..4 {
-        let (board, core) = [
-            ("mps2-an386", None),
-            ("nano33ble", None),
-            ("mps2-an500", None),
-            ("mps2-an385", Some(CoreProfile::CortexM0plus)),
-        ][which];
-        for seed in 0..6u64 {
-            let mut b = Board::load(board).unwrap();
-            if let Some(c) = core {
-                b.set_core(c);
-            }
-            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-            let (image, sram) = program(&mut rng, &b);
-            let mut y = machine(&b, image, Engine::Block).unwrap();
-            y.reset().unwrap();
-            prepare(&mut y, seed, sram, 500);
-            y.limits.max_instructions = Some(20_000);
-            let r = y.run();
-            eprintln!(
-                "{board} seed {seed}: {:?} instr {} exc {} cycles {} classes {:?}",
-                r.key(),
-                y.stats.instructions,
-                y.stats.exceptions,
-                y.bus.now,
-                &y.stats.by_class[..15]
-            );
-        }
-    }
-}
