@@ -252,7 +252,7 @@ fn unit(rng: &mut Rng, v7: bool, fpu: bool, dsp: bool) -> Unit {
                 0x5000, 0x5200, 0x5400, 0x5600, 0x5800, 0x5A00, 0x5C00, 0x5E00,
             ]);
             vec![
-                0x2600 | (rng.below(64) as u16) * 4,
+                0x2600 | ((rng.below(64) as u16) * 4),
                 op | 6 << 6 | 7 << 3 | lo(rng),
             ]
         }
@@ -343,7 +343,7 @@ fn unit(rng: &mut Rng, v7: bool, fpu: bool, dsp: bool) -> Unit {
             let (p, u) = (rng.below(2) as u16, rng.below(2) as u16);
             wide(
                 op | 9,
-                hi(rng) << 12 | 1 << 11 | p << 10 | u << 9 | 1 << 8 | rng.below(16) as u16 * 4,
+                hi(rng) << 12 | 1 << 11 | p << 10 | u << 9 | 1 << 8 | ((rng.below(16) as u16) * 4),
             )
         }
         22 => {
@@ -749,4 +749,3 @@ fn random_programs_decode_without_undefined_instructions() {
         }
     }
 }
-

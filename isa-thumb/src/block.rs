@@ -4,7 +4,7 @@
 //!
 //! # What a block is
 //! A block starts at the address execution reached and takes the decode cache's slots (the
-//! same [`Instr`] and [`Fast`] form the interpreter runs: there is one decoder and one
+//! same [`Instr`] and fast form (`exec::fast`) the interpreter runs: there is one decoder and one
 //! executor) of the instructions that follow, up to and including the first that may leave
 //! the straight line: a branch (B, B\<c\>, CBZ, BL, BX LR) or an instruction without a fast
 //! form (whatever the generic executor runs may write PC, change mode or ITSTATE), at most
@@ -20,7 +20,7 @@
 //!
 //! # Exactness
 //! Every instruction of a block runs through the same fast form or generic executor and is
-//! accounted by the same [`crate::thumb::retire`] as in the interpreter: its cycles (the
+//! accounted by the same `thumb::retire` as in the interpreter: its cycles (the
 //! per-core timing table plus wait states, load/store pipelining, refill, divide latency
 //! taken as the instruction runs), statistics, call tracking and the check of
 //! `Bus::next_event` after it. A device event or a pending exception due inside a block
