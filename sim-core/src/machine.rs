@@ -209,6 +209,11 @@ pub struct Machine {
     pub faults: Vec<FaultReport>,
     /// MSP after reset: the top of the main stack, from which the stack peak is measured.
     pub initial_sp: u32,
+    /// The image's own initial MSP on a chip whose boot ROM runs first on a stack of its own
+    /// and then enters the image's vector table (RP2040: the ROM's stack sits below boot2 at
+    /// the top of SRAM, the image's stack starts at the top): set by the chip's setup, it is
+    /// the [`Machine::initial_sp`] the stack peak is measured from.
+    pub image_sp: Option<u32>,
     /// The instruction trace (`--trace`), if one is being written.
     pub itrace: Option<crate::trace::InstrTrace>,
     /// Native routines of the chip (a boot ROM's), by address range.
@@ -253,6 +258,7 @@ impl Machine {
             limits: Limits::default(),
             faults: Vec::new(),
             initial_sp: 0,
+            image_sp: None,
             itrace: None,
             natives: Vec::new(),
             untracked: false,
@@ -276,7 +282,7 @@ impl Machine {
             self.stopped = Some(r.clone());
             return Err(r);
         }
-        self.initial_sp = self.cpu.msp();
+        self.initial_sp = self.image_sp.unwrap_or(self.cpu.msp());
         let floor = self.static_end().unwrap_or(0);
         self.stats.set_stack_floor(floor);
         self.stats.heap = crate::stats::HeapWatch::new(

@@ -896,7 +896,16 @@ fn heap_peak(m: &Machine) -> u64 {
     };
     let region = &m.bus.map.regions[i];
     let stack_low = m.stats.msp_low.min(m.stats.psp_low);
-    let end = (stack_low.saturating_sub(region.base)) as usize;
+    // A linker script that ends the heap below the stack says so with `__HeapLimit` (CMSIS
+    // start-up files, pico-sdk's memmap_default.ld: SRAM above it holds the stacks, core 1's
+    // among them): writes there are not the heap's.
+    let limit = m
+        .image
+        .symbol("__HeapLimit")
+        .map(|s| s.addr)
+        .filter(|&a| a > start)
+        .map_or(stack_low, |a| a.min(stack_low));
+    let end = (limit.saturating_sub(region.base)) as usize;
     region
         .highest_written(off, end)
         .map_or(0, |o| (o + 4 - off) as u64)

@@ -299,6 +299,10 @@ pub struct Stats {
     pub collision: Option<Collision>,
     /// The heap's break as the program's `_sbrk` returns it.
     pub heap: HeapWatch,
+    /// Code that runs before the image on a stack of its own, as address ranges (RP2040: the
+    /// boot ROM and boot2's copy in SRAM): while the PC is inside, SP does not count towards
+    /// the stack's low-water marks, which are the program's.
+    pub boot_code: Vec<(u32, u32)>,
     /// Address of `main`, when the program has one.
     pub main_addr: Option<u32>,
     /// Whether `main` has been called.
@@ -342,6 +346,7 @@ impl Default for Stats {
             seen_switches: 0,
             collision: None,
             heap: HeapWatch::default(),
+            boot_code: Vec::new(),
             main_addr: None,
             main_entered: false,
             roi: Vec::new(),
@@ -397,6 +402,14 @@ impl Stats {
     #[cold]
     #[inline(never)]
     fn stack_moved(&mut self, cpu: &Cpu) {
+        let pc = cpu.r[15];
+        if self
+            .boot_code
+            .iter()
+            .any(|&(lo, hi)| (lo..hi).contains(&pc))
+        {
+            return;
+        }
         self.seen_switches = cpu.stack_switches;
         let sp = cpu.r[13];
         let low = if cpu.on_psp() {
@@ -686,6 +699,24 @@ mod tests {
         );
         assert_eq!((t.dropped, t.first_dropped), (1, Some(60)));
         assert!(t.open.is_empty());
+    }
+
+    #[test]
+    fn the_stack_of_boot_code_is_not_the_programs() {
+        let mut s = Stats {
+            boot_code: vec![(0x2004_1F00, 0x2004_2000)],
+            ..Stats::default()
+        };
+        // boot2 pushes below its copy at 0x2004_1F00: not counted.
+        let mut c = at(0x2004_1F40, 0);
+        c.r[13] = 0x2004_1EE8;
+        s.retire_class(&c, 0, 1);
+        assert_eq!(s.msp_low, u32::MAX);
+        // The image, on its own stack from 0x2004_2000: counted.
+        let mut c = at(0x1000_0200, 0);
+        c.r[13] = 0x2004_1FF0;
+        s.retire_class(&c, 0, 1);
+        assert_eq!(s.msp_low, 0x2004_1FF0);
     }
 
     #[test]

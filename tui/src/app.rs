@@ -123,7 +123,10 @@ impl Footprint {
         let mut f = Footprint {
             flash_size: m.board.total(RegionKind::Flash),
             sram_size: m.board.total(RegionKind::Sram),
-            initial_sp: m.bus.peek(m.board.reset_vtor(), 4).unwrap_or(0),
+            initial_sp: m
+                .image_sp
+                .or_else(|| m.bus.peek(m.board.reset_vtor(), 4))
+                .unwrap_or(0),
             ..Footprint::default()
         };
         for s in m.image.sections.iter().filter(|s| s.alloc && s.size > 0) {
