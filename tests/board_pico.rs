@@ -152,6 +152,41 @@ fn the_five_models_run_at_125_mhz_and_print_their_scores() {
     }
 }
 
+/// The hardware paths the pico-sdk check (docs/boards.md) found the models got wrong, at
+/// register level: boot2's literals in its last words (the ROM's stack must lie below boot2,
+/// else boot2.S's push lands on the image's vector-table address and the image never starts),
+/// TIMER.INTR acknowledged through its CLR alias (a W1C flag cleared by `hw_clear_bits`: each
+/// alarm interrupts again), USB's PHY power-down every pico-sdk runtime does, GPIO 25, and
+/// core 1's launch with its stack above `__HeapLimit` (pico-sdk's layout).
+#[test]
+fn sdk_hardware_paths_boot2_stack_clr_alias_usb_power_down_and_the_led() {
+    let (out, err, r) = run("sdkpath-pico", &["--strict-mmio"]);
+    assert_eq!(
+        out,
+        "USB SIE_CTRL 0x00000000 at reset, 0x00040000 with the PHY powered down\n\
+         alarm 0 acknowledged through INTR's CLR alias: 3 of 3 alarms interrupted, INTR 0x0\n\
+         LED GPIO 25: GPIO_OUT 0x02000000 on, 0x00000000 off (GPIO_IN bit 1, 0)\n\
+         core 1 launch: 6 words echoed through the SIO FIFO\n\
+         boot ROM initial SP 0x20041f00, boot2 copied to 0x20041f00\n\
+         exit=0\n",
+        "{err}"
+    );
+    assert_125_mhz_all_modelled(&r, &err);
+    // The stack peak is the image's, from the top its vector table gives (0x2004_2000), not
+    // from the ROM's (0x2004_1F00, which would make it 256 bytes less), and the ROM's and
+    // boot2's stack does not count.
+    assert_eq!(r["memory"]["stack_peak"], 440, "{err}");
+    // Core 1's stack was written in SCRATCH_X, above __HeapLimit (0x2004_0000): not heap.
+    assert_eq!(r["memory"]["heap_peak"], 528, "{err}");
+    assert!(
+        err.contains(
+            "core 1 launched through the SIO FIFO (vector table 0x10000100, stack \
+                      0x20040ff8"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn our_firmware_touches_no_unmodelled_register_even_when_strict() {
     for elf in ["hello-pico", "timer-pico"] {

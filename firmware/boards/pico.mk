@@ -1,7 +1,8 @@
 # Raspberry Pi Pico (RP2040, Cortex-M0+): start-up and UART0 in boards/pico/board.c, boot2 in
 # boards/pico/boot2.S (its CRC-32 appended by scripts/rp2040_boot2.py, linked first in flash by
-# ld/pico.ld), and two programs of its own: hello-pico (UART hello and the clock read back
-# from the registers) and timer-pico (TIMER alarm 0 interrupt).
+# ld/pico.ld), and programs of its own: hello-pico (UART hello and the clock read back from
+# the registers), timer-pico (TIMER alarm 0 interrupt) and sdkpath-pico (hardware paths
+# pico-sdk takes: USB PHY power-down, INTR cleared through the CLR alias, the LED on GPIO 25).
 CHIP_BOARDS += pico
 NN_CPU_pico := cortex-m0plus
 PICO_DIR := boards/pico
@@ -20,7 +21,7 @@ $(BUILD)/pico/boot2.bin: $(BUILD)/pico/boot2.elf
 $(PICO_BOOT2): $(BUILD)/pico/boot2.bin ../scripts/rp2040_boot2.py
 	python3 ../scripts/rp2040_boot2.py $< $@
 
-PICO_PROGS := hello timer
+PICO_PROGS := hello timer sdkpath
 define PICO_RULE
 $(OUT)/$(1)-pico.elf: $(PICO_DIR)/$(1).c $(BOARD_SRCS_pico) $(BOARD_DEPS_pico) $(COMMON_DEPS) ld/pico.ld \
 		$(BUILD)/lib/cortex-m0plus/.stamp | $(OUT)

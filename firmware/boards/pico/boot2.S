@@ -97,8 +97,8 @@ quad_enabled:
     beq enter_image
     bx r0
 enter_image:
-    ldr r0, =IMAGE_VECTORS
     ldr r1, =VTOR
+    ldr r0, =IMAGE_VECTORS
     str r0, [r1]
     ldmia r0!, {r1, r2}
     msr msp, r1
@@ -125,4 +125,9 @@ ssi_idle:
     bne ssi_idle
     bx lr
 
+/* The literal pool last, in the words just below the CRC, as pico-sdk's boot2 keeps its own:
+ * the stack boot2 runs on (the ROM's, below 0x2004_1F00) must not reach it. IMAGE_VECTORS is
+ * the pool's last word (0xF8), where status_read's push would land if the ROM's stack started
+ * at the top of SRAM instead: the image would then not start. Eight literals of 4 bytes. */
+    .org 252 - 8 * 4
     .ltorg

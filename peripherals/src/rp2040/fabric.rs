@@ -11,8 +11,11 @@
 //! A model implements [`Block`] (word registers at offsets below 0x1000) and [`Fabric`] turns
 //! it into a [`Device`]. An atomic write is a read-modify-write of the register's current value
 //! (the hardware performs it in the peripheral), then an ordinary write of the result; bits a
-//! write of one clears (W1C status flags) are written only as the alias write gives them, so a
-//! SET of one flag does not clear the others.
+//! write of one clears (W1C status flags) take the alias write's own bits, whatever the alias:
+//! a SET of one flag does not clear the others, and a CLR of a flag clears it. pico-examples'
+//! `timer_lowlevel` acknowledges its alarm with `hw_clear_bits(&timer_hw->intr, 1)` (the CLR
+//! alias) and expects the next alarm to interrupt again; rp2040js, a second RP2040 model,
+//! applies the raw written value to its W1C registers in the same way.
 
 use sim_core::chip::{register_name, sub_word, Described, PeripheralDesc, RegisterFile};
 use sim_core::clock::Clock;
@@ -46,7 +49,8 @@ impl Alias {
     }
 
     /// The value an atomic write of `value` leaves in a register holding `old`; `w1c` are its
-    /// write-one-to-clear bits, which take the written bits only (none for a clear).
+    /// write-one-to-clear bits, which take the written bits as they are (a one clears the
+    /// flag through any alias).
     pub fn apply(self, old: u32, value: u32, w1c: u32) -> u32 {
         let new = match self {
             Alias::Normal => return value,
@@ -54,8 +58,7 @@ impl Alias {
             Alias::Set => old | value,
             Alias::Clear => old & !value,
         };
-        let flags = if self == Alias::Clear { 0 } else { value & w1c };
-        (new & !w1c) | flags
+        (new & !w1c) | (value & w1c)
     }
 }
 
@@ -186,6 +189,9 @@ pub struct Storage {
     /// Values that replace the description's reset values (identification registers the SVD
     /// gives as 0): (offset, value).
     fixed: Vec<(u32, u32)>,
+    /// The registers whose storage is the model, when not all of them are: accesses to the
+    /// others are stored too but logged as unmodelled.
+    only: Option<Vec<u32>>,
 }
 
 impl Storage {
@@ -200,9 +206,23 @@ impl Storage {
         let mut s = Storage {
             regs: RegisterFile::new(desc),
             fixed: fixed.to_vec(),
+            only: None,
         };
         s.preset();
         s
+    }
+
+    /// Storage for `desc` where only the registers at `offsets` are modelled by their storage
+    /// (a power-down bit the firmware sets in a block thimble does not otherwise model); every
+    /// access to another register is named as unmodelled.
+    pub fn only(desc: &'static PeripheralDesc, offsets: &[u32]) -> Storage {
+        let mut s = Storage::new(desc);
+        s.only = Some(offsets.to_vec());
+        s
+    }
+
+    fn handled(&self, offset: u32) -> bool {
+        self.only.as_ref().is_none_or(|o| o.contains(&offset))
     }
 
     fn preset(&mut self) {
@@ -223,16 +243,26 @@ impl Block for Storage {
     }
 
     fn read(&mut self, offset: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
+        if !self.handled(offset) {
+            unmodelled(self.regs.desc, offset, false, ctx)?;
+        }
         match self.regs.read(offset, 4) {
             Some(v) => Ok(v),
-            None => unmodelled(self.regs.desc, offset, false, ctx).map(|()| 0),
+            None if self.handled(offset) => {
+                unmodelled(self.regs.desc, offset, false, ctx).map(|()| 0)
+            }
+            None => Ok(0),
         }
     }
 
     fn write(&mut self, offset: u32, value: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        if !self.handled(offset) {
+            unmodelled(self.regs.desc, offset, true, ctx)?;
+        }
         match self.regs.write(offset, 4, value) {
             Some(_) => Ok(()),
-            None => unmodelled(self.regs.desc, offset, true, ctx),
+            None if self.handled(offset) => unmodelled(self.regs.desc, offset, true, ctx),
+            None => Ok(()),
         }
     }
 
@@ -325,6 +355,9 @@ mod tests {
         assert_eq!(Alias::Set.apply(0b1100, 0b0001, 0b1100), 0b0001);
         assert_eq!(Alias::Set.apply(0b1100, 0b0100, 0b1100), 0b0100);
         assert_eq!(Alias::Clear.apply(0b1101, 0b0001, 0b1100), 0);
+        // A CLR of flag bit 2 clears that flag (hw_clear_bits on TIMER.INTR), not the other.
+        assert_eq!(Alias::Clear.apply(0b1100, 0b0100, 0b1100), 0b0100);
+        assert_eq!(Alias::Xor.apply(0b1100, 0b1000, 0b1100), 0b1000);
     }
 
     #[test]

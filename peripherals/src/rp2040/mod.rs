@@ -83,6 +83,8 @@ pub fn family() -> Family {
 const SYSINFO_VALUES: [(u32, u32); 2] = [(0x0, 0x2000_2927), (0x4, 0x2)];
 /// PSM.DONE: every power domain is up (the SVD's reset value is 0).
 const PSM_VALUES: [(u32, u32); 1] = [(0xC, 0x1_FFFF)];
+/// USB.SIE_CTRL's offset (RP2040 datasheet §4.1.4, USB register list).
+const USB_SIE_CTRL: u32 = 0x4C;
 
 fn aliased<B: fabric::Block + 'static>(b: B) -> Option<Model> {
     Some(Model {
@@ -122,6 +124,11 @@ fn model(descs: &[&'static PeripheralDesc], _board: &Board) -> Option<Model> {
         "UART0" | "UART1" => aliased(uart::Uart::new(d)),
         "SYSINFO" => aliased(Storage::with_values(d, &SYSINFO_VALUES)),
         "PSM" => aliased(Storage::with_values(d, &PSM_VALUES)),
+        // USB is not modelled, but every pico-sdk program's runtime start-up reads SIE_CTRL
+        // and, at its reset value, sets TRANSCEIVER_PD (runtime_init_usb_power_down): powering
+        // down a PHY thimble does not have is what storage does. Every other USB register is
+        // named as unmodelled.
+        "USB" => aliased(Storage::only(d, &[USB_SIE_CTRL])),
         // Configuration the firmware writes and reads back; the storage is the model.
         "SYSCFG"
         | "IO_BANK0"
@@ -151,6 +158,13 @@ fn setup(m: &mut Machine, _opts: &PeripheralOptions) -> Result<(), String> {
         ));
     }
     rom::check_boot2(m.bus.peek_bytes(rom::BOOT2_FLASH, rom::BOOT2_SIZE as u32))?;
+    // The stack peak is the image's: measured from the stack top its vector table gives, and
+    // not counting the ROM's and boot2's stack (below boot2's copy at 0x2004_1F00).
+    m.image_sp = m.bus.peek(rom::IMAGE_VECTORS, 4);
+    m.stats.boot_code = vec![
+        (rom::ROM_BASE, rom::ROM_BASE + rom::ROM_SIZE),
+        (rom::BOOT2_SRAM, rom::BOOT2_SRAM + rom::BOOT2_SIZE as u32),
+    ];
     let img = rom::image();
     m.bus
         .poke_bytes(rom::ROM_BASE, &img.bytes)

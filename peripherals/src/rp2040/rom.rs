@@ -36,10 +36,17 @@ pub const ROM_VERSION: u8 = 3;
 pub const BOOT2_FLASH: u32 = 0x1000_0000;
 /// Boot2 is copied here and run (the top 256 bytes of SRAM5).
 pub const BOOT2_SRAM: u32 = 0x2004_1F00;
+/// The image's vector table, which boot2 enters after it (pico-sdk's `exit_from_boot2.S`,
+/// thimble's boot2.S).
+pub const IMAGE_VECTORS: u32 = BOOT2_FLASH + BOOT2_SIZE as u32;
 /// Bytes of boot2, its CRC-32 included.
 pub const BOOT2_SIZE: usize = 256;
-/// The initial stack pointer of the ROM's vector table: the top of SRAM.
-pub const STACK_TOP: u32 = 0x2004_2000;
+/// The initial stack pointer of the ROM's vector table: the top of SRAM less the 256 bytes
+/// boot2 is loaded into (the RP2040 boot ROM's linker script: `_stacktop = ORIGIN(SRAM) +
+/// LENGTH(SRAM) - 256`, "leave room above the stack for stage 2 load"). boot2 runs on this
+/// stack: pico-sdk's boot2 keeps literals in its last words, which a stack at the very top of
+/// SRAM would overwrite.
+pub const STACK_TOP: u32 = BOOT2_SRAM;
 
 /// Offsets in the ROM.
 mod at {
