@@ -19,8 +19,10 @@
 //! called at the same instruction with the same clock, so its stall is the same).
 //!
 //! # Exactness
-//! Every instruction of a block runs through the same fast form or generic executor and is
-//! accounted by the same `thumb::retire` as in the interpreter: its cycles (the
+//! Every instruction of a block runs through the same fast form or generic executor, goes
+//! through the same pipeline model on the Cortex-M7 (`crate::pipeline`, with the decode
+//! cache's `Issue`), and is accounted by the same `thumb::retire` as in the interpreter: its
+//! cycles (the
 //! per-core timing table plus wait states, load/store pipelining, refill, divide latency
 //! taken as the instruction runs), statistics, call tracking and the check of
 //! `Bus::next_event` after it. A device event or a pending exception due inside a block
@@ -34,6 +36,7 @@
 use crate::alu;
 use crate::exec::fast::Fast;
 use crate::instr::Instr;
+use crate::pipeline::Issue;
 use crate::thumb::{retire, Thumb};
 use sim_core::isa::RunExit;
 use sim_core::stats::Stats;
@@ -72,7 +75,7 @@ impl Engine {
 pub const MAX_OPS: usize = 64;
 
 /// Operations kept before the whole cache is dropped and rebuilt from what runs next (a
-/// bound on the host memory: 20 + 16 bytes each).
+/// bound on the host memory: 20 + 16 + 10 bytes each).
 const MAX_ARENA: usize = 1 << 18;
 
 /// No block (an index into `BlockCache::blocks` otherwise).
@@ -114,6 +117,9 @@ pub(crate) struct BlockCache {
     blocks: Vec<Block>,
     ops: Vec<Op>,
     instrs: Vec<Instr>,
+    /// What the pipeline model needs of each operation (parallel to `ops`; read only on
+    /// cores with `Timing::pipeline`).
+    issues: Vec<Issue>,
     /// The flash granule mask the `CROSS` flags were computed with.
     mask: u32,
 }
@@ -125,6 +131,7 @@ impl BlockCache {
             blocks: Vec::new(),
             ops: Vec::new(),
             instrs: Vec::new(),
+            issues: Vec::new(),
             mask: 0,
         }
     }
@@ -135,6 +142,7 @@ impl BlockCache {
         self.blocks.clear();
         self.ops.clear();
         self.instrs.clear();
+        self.issues.clear();
     }
 
     #[inline(always)]
@@ -251,6 +259,7 @@ impl Thumb {
                 flags,
             });
             self.blocks.instrs.push(slot.instr);
+            self.blocks.issues.push(slot.issue);
             at = at.wrapping_add(u32::from(slot.len));
             if ends_block(&slot.fast) {
                 break;
@@ -318,11 +327,13 @@ impl Thumb {
             let n = len.min(usize::try_from(left).unwrap_or(usize::MAX));
             let ops = &self.blocks.ops[first..first + n];
             let instrs = &self.blocks.instrs[first..first + n];
+            let issues = &self.blocks.issues[first..first + n];
             let core = &mut self.core;
+            let pipeline = core.timing.pipeline;
             if (pc ^ bus.fetch_at) & bus.fetch_mask != 0 {
                 bus.fetch_moved(pc);
             }
-            for (op, instr) in ops.iter().zip(instrs) {
+            for ((op, instr), issue) in ops.iter().zip(instrs).zip(issues) {
                 if op.flags & CROSS != 0 {
                     bus.fetch_moved(op.pc);
                 }
@@ -333,6 +344,11 @@ impl Thumb {
                 };
                 match r {
                     Ok(d) => {
+                        let d = if pipeline {
+                            core.pipeline_cycles(issue, op.pc, cpu.r[15], d)
+                        } else {
+                            d
+                        };
                         if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
                             return exit;
                         }

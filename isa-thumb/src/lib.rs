@@ -8,6 +8,7 @@ pub mod dsp;
 pub mod exception;
 pub mod fp;
 pub mod instr;
+pub mod pipeline;
 pub mod poll;
 
 pub mod alu;

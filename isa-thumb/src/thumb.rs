@@ -16,6 +16,7 @@ use crate::exec::fast::{self, Fast};
 use crate::exec::mem::{execute_never, fetch_fault};
 use crate::exec::Done;
 use crate::instr::{Enc, Instr, UndefReason};
+use crate::pipeline::{Issue, Pipe};
 use crate::timing::Timing;
 use sim_core::board::{Arch, FpuKind, RegionKind};
 use sim_core::isa::{Flow, InstrClass, RunExit};
@@ -25,11 +26,13 @@ use sim_core::{Bus, CoreProfile, Cpu, Isa, Retired, Trap};
 const PAGE_SHIFT: u32 = 12;
 const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 
-/// One decoded instruction (`len` 0 = not decoded yet) with its fast form.
+/// One decoded instruction (`len` 0 = not decoded yet) with its fast form and what the
+/// pipeline model needs of it.
 #[derive(Clone, Copy)]
 pub(crate) struct Slot {
     pub(crate) instr: Instr,
     pub(crate) fast: Fast,
+    pub(crate) issue: Issue,
     pub(crate) len: u8,
 }
 
@@ -75,6 +78,7 @@ impl DecodeCache {
                 Slot {
                     instr: EMPTY,
                     fast: Fast::Generic,
+                    issue: Issue::SERIAL,
                     len: 0
                 };
                 SLOTS
@@ -87,6 +91,7 @@ impl DecodeCache {
         page[((pc >> 1) as usize) & (SLOTS - 1)] = Slot {
             instr,
             fast: fast::lower(&instr, pc, bus, timing),
+            issue: Issue::of(&instr),
             len: len as u8,
         };
     }
@@ -105,6 +110,9 @@ pub(crate) struct Core {
     /// or immediate-offset store (1: none) and that load's destination (0xFF: a store).
     pub(crate) ls_next: u32,
     pub(crate) ls_rt: u8,
+    /// The superscalar pipeline's state (Cortex-M7 only, `timing.pipeline`): dual issue,
+    /// result latencies, branch predictor. See [`crate::pipeline`].
+    pub(crate) pipe: Pipe,
     /// A cache of [`crate::exception::fp_ready`] for the FP fast forms: true once it was seen
     /// to hold. Cleared at every way its inputs (CPACR, FPCCR, CONTROL.FPCA) can change: the
     /// start of a run batch or a single step (exception entry, debugger writes and SCB writes
@@ -222,8 +230,15 @@ impl Thumb {
         if cacheable {
             self.cache.put(pc, instr, len, bus, &self.core.timing);
         }
-        self.core
-            .run_instr(cpu, bus, &Fast::Generic, &instr, pc, len)
+        let d = self
+            .core
+            .run_instr(cpu, bus, &Fast::Generic, &instr, pc, len)?;
+        if self.core.timing.pipeline {
+            return Ok(self
+                .core
+                .pipeline_cycles(&Issue::of(&instr), pc, cpu.r[15], d));
+        }
+        Ok(d)
     }
 
     /// The INVSTATE UsageFault of executing with EPSR.T = 0, checked before a step and when a
@@ -255,19 +270,20 @@ impl Thumb {
             bus.fetch_moved(pc);
         }
         if let Some(slot) = self.cache.get(pc) {
-            if cpu.itstate == 0 {
-                return self.core.execute_fast(
-                    cpu,
-                    bus,
-                    &slot.fast,
-                    &slot.instr,
-                    pc,
-                    u32::from(slot.len),
-                );
+            let len = u32::from(slot.len);
+            let r = if cpu.itstate == 0 {
+                self.core
+                    .execute_fast(cpu, bus, &slot.fast, &slot.instr, pc, len)
+            } else {
+                self.core
+                    .run_instr(cpu, bus, &slot.fast, &slot.instr, pc, len)
+            };
+            if self.core.timing.pipeline {
+                if let Ok(d) = r {
+                    return Ok(self.core.pipeline_cycles(&slot.issue, pc, cpu.r[15], d));
+                }
             }
-            return self
-                .core
-                .run_instr(cpu, bus, &slot.fast, &slot.instr, pc, u32::from(slot.len));
+            return r;
         }
         self.step_miss(cpu, bus, pc)
     }
@@ -291,6 +307,13 @@ impl Thumb {
 }
 
 impl Core {
+    /// The pipeline model's cycles for an instruction that retired as `d` (see
+    /// [`Pipe::retire`]); only for cores with `timing.pipeline`.
+    #[inline]
+    pub(crate) fn pipeline_cycles(&mut self, issue: &Issue, pc: u32, next: u32, d: Done) -> Done {
+        self.pipe.retire(&self.timing, issue, pc, next, d)
+    }
+
     /// The executor state of `profile` with `fpu`, just out of reset.
     pub(crate) fn new(profile: CoreProfile, fpu: FpuKind) -> Core {
         Core {
@@ -300,6 +323,7 @@ impl Core {
             monitor: false,
             ls_next: 1,
             ls_rt: 0xFF,
+            pipe: Pipe::default(),
             fp_ok: false,
             trap: None,
         }
@@ -363,13 +387,16 @@ impl Isa for Thumb {
         bus: &mut Bus,
         exception: u16,
     ) -> Result<u32, Trap> {
-        // Exception entry clears the local exclusive monitor (ARMv7-M A3.4.4).
+        // Exception entry clears the local exclusive monitor (ARMv7-M A3.4.4) and empties
+        // the pipeline.
         self.core.monitor = false;
+        self.core.pipe.flush();
         crate::exception::enter(cpu, bus, exception, self.profile).map_err(Trap::Fault)
     }
 
     fn reset(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<(), Trap> {
         self.core.monitor = false;
+        self.core.pipe = Pipe::default();
         bus.reset_fetch();
         self.cache.clear();
         self.blocks.clear();

@@ -63,7 +63,103 @@ pub struct Timing {
     /// Lazy FP state preservation (S0-S15 and FPSCR stored into the reserved frame) when the
     /// first FP instruction of a handler triggers it.
     pub fp_lazy_preserve: u32,
+    /// Whether the superscalar pipeline model of `crate::pipeline` applies (Cortex-M7: dual
+    /// issue, result latencies, branch prediction); the other cores take the costs above as
+    /// they are.
+    pub pipeline: bool,
+    /// Pipeline model: cycles an instruction waits when it needs, in the next issue cycle,
+    /// the result of a load or a multiply (their results arrive one cycle later than an ALU
+    /// result).
+    pub result_stall: u32,
+    /// Pipeline model: extra cycles of a mispredicted branch (the refill of the stages
+    /// between fetch and the branch's resolution).
+    pub mispredict: u32,
+    /// Pipeline model: which issue class may take the second slot beside which: bit `s` of
+    /// `pairs[f]` is set when an instruction of class `s` may issue in the same cycle as the
+    /// instruction of class `f` before it (see [`IssueClass`]).
+    pub pairs: [u16; ISSUE_CLASSES],
 }
+
+/// How an instruction takes part in dual issue (`crate::pipeline`); the classes index
+/// [`Timing::pairs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum IssueClass {
+    /// Data processing with a register or 8-bit immediate operand, MOVW/MOVT, CLZ, IT, NOP.
+    Alu = 0,
+    /// Data processing through the shifter: a shifted register, an immediate wider than 8
+    /// bits, extend, bitfield, saturate.
+    AluShift = 1,
+    /// DSP-extension SIMD and saturating instructions, REV.
+    Dsp = 2,
+    /// Single loads (LDR, VLDR, PLD).
+    Load = 3,
+    /// Single stores (STR, VSTR).
+    Store = 4,
+    /// Multiplies and multiply-accumulates (MUL, MLA, long multiplies, DSP MACs).
+    Mul = 5,
+    /// Direct branches: B, B<c>, BL, CBZ/CBNZ.
+    Branch = 6,
+    /// Branches to a register or a loaded address: BX, BLX, LDR/POP PC, TBB/TBH, MOV PC.
+    Indirect = 7,
+    /// FP data processing and moves between core and FP registers.
+    Fp = 8,
+    /// Never paired: LDM/STM/LDRD/STRD, divide, system, barriers, exceptions.
+    Serial = 9,
+}
+
+/// Number of [`IssueClass`]es.
+pub const ISSUE_CLASSES: usize = 10;
+
+impl IssueClass {
+    /// The class of its number (`Serial` for anything out of range).
+    #[inline]
+    pub fn from_u8(v: u8) -> IssueClass {
+        use IssueClass::*;
+        [
+            Alu, AluShift, Dsp, Load, Store, Mul, Branch, Indirect, Fp, Serial,
+        ]
+        .get(usize::from(v))
+        .copied()
+        .unwrap_or(Serial)
+    }
+}
+
+/// A set of issue classes as a `Timing::pairs` row.
+const fn classes(cs: &[IssueClass]) -> u16 {
+    let mut m = 0;
+    let mut i = 0;
+    while i < cs.len() {
+        m |= 1 << cs[i] as u16;
+        i += 1;
+    }
+    m
+}
+
+/// Cortex-M7 dual-issue pairs, first instruction (row) and second. Arm documents the pairs
+/// only in outline (Cortex-M7 product brief and DDI 0489 §1.2: "dual-issue of common
+/// instruction pairs" — ALU + ALU, ALU + load/store, load/store + MAC, FP + integer); the
+/// restrictions come from published microbenchmarks of the M7 (one shifter per cycle: a
+/// shifted operand, extend, bitfield or wide immediate pairs with a plain ALU op only; DSP
+/// SIMD and REV only as the first of a pair; one load/store, one multiplier, one FP
+/// instruction per cycle; a branch only as the second). Pairs not listed are estimates
+/// that follow those rules.
+const M7_PAIRS: [u16; ISSUE_CLASSES] = {
+    use IssueClass::*;
+    let second_of_alu = classes(&[Alu, AluShift, Load, Store, Mul, Branch, Fp]);
+    [
+        second_of_alu,                                           // Alu
+        classes(&[Alu, Load, Store, Mul, Branch, Fp]),           // AluShift
+        classes(&[Alu, AluShift, Load, Store, Mul, Branch, Fp]), // Dsp
+        classes(&[Alu, AluShift, Mul, Branch, Fp]),              // Load
+        classes(&[Alu, AluShift, Mul, Branch, Fp]),              // Store
+        classes(&[Alu, AluShift, Load, Store, Branch, Fp]),      // Mul
+        0,                                                       // Branch
+        0,                                                       // Indirect
+        classes(&[Alu, AluShift, Load, Store, Mul, Branch]),     // Fp
+        0,                                                       // Serial
+    ]
+};
 
 impl Timing {
     /// Cortex-M4 (DDI 0439B §3.3.1, Table 3-1, zero wait states), row by row:
@@ -111,6 +207,10 @@ impl Timing {
         fpu_load_store: 1,
         fpu_mov: 1,
         fp_lazy_preserve: 17,
+        pipeline: false,
+        result_stall: 0,
+        mispredict: 0,
+        pairs: [0; ISSUE_CLASSES],
     };
 
     /// Cortex-M3 (DDI 0337H §18.2, Table 18-1): as M4 (same pipeline, same load/store
@@ -153,17 +253,38 @@ impl Timing {
         fpu_load_store: 1,
         fpu_mov: 1,
         fp_lazy_preserve: 17,
+        pipeline: false,
+        result_stall: 0,
+        mispredict: 0,
+        pairs: [0; ISSUE_CLASSES],
     };
 
-    /// Cortex-M7 (DDI 0489 gives no cycle table; an approximation, stated as such): M4 costs
-    /// with loads of 1 from TCM/cache, the branch predictor hiding target alignment (P = 1),
-    /// register-offset stores 1. Dual issue is not modelled (M7 is faster than this).
+    /// Cortex-M7. DDI 0489 (the M7 TRM) gives no cycle table: the M7 is a 6-stage in-order
+    /// superscalar pipeline with branch prediction (DDI 0489 §1.2), modelled in
+    /// `crate::pipeline` with these parameters on top of per-instruction costs:
+    /// - single-issue costs: the M4's (DDI 0439 Table 3-1) with loads of 1 from TCM/cache
+    ///   (64-bit load path, DDI 0489 §1.2), register-offset stores 1, and no target-alignment
+    ///   penalty (the prefetch unit fetches 64 bits);
+    /// - dual issue of the pairs of `M7_PAIRS` (a pair costs the cycle of its first
+    ///   instruction);
+    /// - `result_stall` 1: load and multiply results reach an early operand one cycle later
+    ///   than ALU results (estimate from published M7 microbenchmarks; Arm publishes no
+    ///   figure);
+    /// - `mispredict` 3: a mispredicted branch costs 1 + 3 — it resolves in the first
+    ///   execute stage of the six (fetch, decode, issue, execute 1, execute 2, write), so
+    ///   the three stages behind it refill (estimate from the pipeline's published stages;
+    ///   Arm gives no penalty); a correctly predicted one costs 1 and can issue beside the
+    ///   instruction before it.
     pub const CORTEX_M7: Timing = Timing {
         refill: 1,
         refill_unaligned_wide: 0,
         load: 1,
         load_pipelined: 1,
         store_reg: 1,
+        pipeline: true,
+        result_stall: 1,
+        mispredict: 3,
+        pairs: M7_PAIRS,
         ..Timing::CORTEX_M4
     };
 
@@ -175,6 +296,13 @@ impl Timing {
             CoreProfile::CortexM4 | CoreProfile::CortexM4f => Timing::CORTEX_M4,
             CoreProfile::CortexM7 => Timing::CORTEX_M7,
         }
+    }
+
+    /// Whether an instruction of class `second` may issue in the same cycle as one of class
+    /// `first` just before it (the registers aside: see `crate::pipeline`).
+    #[inline(always)]
+    pub fn pairs(&self, first: IssueClass, second: IssueClass) -> bool {
+        self.pairs[first as usize] & (1 << second as u16) != 0
     }
 
     /// Cycles of a taken branch (or a write to PC) to a 16-bit or word-aligned target: 1 + P.

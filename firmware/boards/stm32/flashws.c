@@ -52,5 +52,8 @@ int main(void)
     printf("LATENCY %lu: %lu cycles\n", (unsigned long)base, (unsigned long)c0);
     printf("LATENCY %lu: %lu cycles\n", (unsigned long)(base + 3u), (unsigned long)c1);
     printf("LATENCY %lu: %lu cycles\n", (unsigned long)base, (unsigned long)c2);
-    return (r0 == r1 && r1 == r2 && c1 > c0 && c2 == c0) ? 0 : 1;
+    /* Back at the start-up's latency, the time is the first one's, within a few cycles:
+     * the Cortex-M7's branch predictor and the caches need not hold exactly the same. */
+    uint32_t again = c2 > c0 ? c2 - c0 : c0 - c2;
+    return (r0 == r1 && r1 == r2 && c1 > c0 && again <= 8) ? 0 : 1;
 }
