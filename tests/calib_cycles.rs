@@ -120,7 +120,7 @@ fn calibration_kernels_on_cortex_m7() {
         "cortex-m7",
         &[
             // SUBS 1, BNE paired 0.
-            ("k_empty", 16 * 1),
+            ("k_empty", 16),
             // No pair: each add reads the previous one's result.
             ("k_alu_dep", 16 * (8 + 1)),
             // Four pairs.
@@ -128,9 +128,9 @@ fn calibration_kernels_on_cortex_m7() {
             // One load/store per cycle.
             ("k_load_indep", 16 * (8 + 1)),
             // LDR 1; the ADD waits for it: 1 + 1; the next LDR pairs with that ADD (0).
-            ("k_load_use", 16 * (1 + 2 + 3 * (0 + 2) + 1)),
+            ("k_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
             // LDR + the independent ADD in one cycle, so the use is still in the next: 2.
-            ("k_load_use_far", 16 * (1 + 2 + 3 * (0 + 2) + 1)),
+            ("k_load_use_far", 16 * (1 + 2 + 3 * 2 + 1)),
             // MOV 1, LDR 1 (it uses MOV's result: no pair), then 7 loads of 1 + 1.
             ("k_ptr_chase", 16 * (1 + 1 + 7 * 2 + 1)),
             ("k_store", 16 * (8 + 1)),

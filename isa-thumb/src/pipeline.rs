@@ -334,8 +334,8 @@ impl Pipe {
         self.late_prev = 0;
     }
 
-    /// Branch prediction for a branch at `pc` of class `class` (`conditional`: B<c>, CBZ)
-    /// that went to `target` (`taken`): the executor charged `cycles` (the refill P when
+    /// Branch prediction for a branch `is` at `pc` (of class `Branch` or `Indirect`) that
+    /// went to `target` (`taken`): the executor charged `cycles` (the refill P when
     /// taken, wait states included); returns what the M7 takes. A direct branch is
     /// predicted taken when its entry holds it with the counter at 2 or 3, else not taken;
     /// an indirect one (BX, POP/LDR PC, TBB, MOV PC) is predicted to go where it went last
@@ -346,13 +346,15 @@ impl Pipe {
     pub fn predict(
         &mut self,
         t: &Timing,
-        class: IssueClass,
-        conditional: bool,
+        is: &Issue,
         pc: u32,
         taken: bool,
         target: u32,
         cycles: u32,
     ) -> u32 {
+        let class = is.class;
+        // `B<c>` reads the flags, CBZ a register; B and BL neither.
+        let conditional = class == IssueClass::Branch && (is.flags_in || is.src != 0);
         let e = &mut self.btac[((pc >> 1) as usize) & (BTAC_ENTRIES - 1)];
         let hit = e.pc == pc;
         let right = if class == IssueClass::Indirect {
@@ -397,8 +399,7 @@ impl Pipe {
             // The executor classes a taken direct branch `Branch` (a not-taken one
             // `Skipped`), also one to the next instruction; an indirect one always writes PC.
             let taken = class == IssueClass::Indirect || d.class() == InstrClass::Branch;
-            let conditional = class == IssueClass::Branch && (is.flags_in || is.src != 0);
-            cycles = self.predict(t, class, conditional, pc, taken, next, cycles);
+            cycles = self.predict(t, is, pc, taken, next, cycles);
         }
         // Second slot of the previous instruction's cycle?
         if cycles == 1

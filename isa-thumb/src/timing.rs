@@ -98,7 +98,7 @@ pub enum IssueClass {
     Store = 4,
     /// Multiplies and multiply-accumulates (MUL, MLA, long multiplies, DSP MACs).
     Mul = 5,
-    /// Direct branches: B, B<c>, BL, CBZ/CBNZ.
+    /// Direct branches: B, `B<c>`, BL, CBZ/CBNZ.
     Branch = 6,
     /// Branches to a register or a loaded address: BX, BLX, LDR/POP PC, TBB/TBH, MOV PC.
     Indirect = 7,
