@@ -627,6 +627,11 @@ fn prepare(m: &mut Machine, seed: u64, sram: u32, reload: u32) {
     for s in 0..16 {
         m.cpu.s[s] = rng.next();
     }
+    if seed & 2 != 0 {
+        // Thread mode on the process stack: every exception switches stacks and back.
+        m.cpu.set_psp(sram + 0x6000);
+        m.cpu.set_control(sim_core::cpu::control::SPSEL);
+    }
     // CPACR: full access to CP10/CP11 (no such register on ARMv6-M); SysTick: reload,
     // enabled with its interrupt.
     let bus = &mut m.bus;

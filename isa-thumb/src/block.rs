@@ -21,8 +21,7 @@
 //! # Exactness
 //! Every instruction of a block runs through the same fast form or generic executor, goes
 //! through the same pipeline model on the Cortex-M7 (`crate::pipeline`, with the decode
-//! cache's `Issue`), and is accounted by the same `thumb::retire` as in the interpreter: its
-//! cycles (the
+//! cache's `Issue`), and is accounted as the interpreter's `thumb::retire` does: its cycles (the
 //! per-core timing table plus wait states, load/store pipelining, refill, divide latency
 //! taken as the instruction runs), statistics, call tracking and the check of
 //! `Bus::next_event` after it. A device event or a pending exception due inside a block
@@ -30,17 +29,28 @@
 //! sleep or a non-plain flow as well. The instruction budget of the batch is honoured
 //! exactly (a block is cut short when the budget ends inside it). Blocks are dropped with
 //! the decode cache when `Bus::code_epoch` moves (debugger, loader, flash programming).
+//!
+//! The statistics of a block's body are added at once: each operation remembers what it
+//! returned the first time it ran in its block (class and cycles, as the executor, the timing
+//! table and the pipeline model made them in the block's static context), the block keeps
+//! their sum by class, and a later run whose every instruction returns exactly that adds the
+//! sum; an instruction that returns anything else (wait states, a divide's latency, a failed
+//! condition, another pipeline pairing) is accounted as itself, as the interpreter does. The
+//! clock still advances after every instruction (devices and the flash model read it), the
+//! event check follows each, and the stack marks look at SP after each instruction that may
+//! write it.
 //! `tests/engines.rs` runs every quick test ELF and random programs with interrupts under
 //! both engines and compares instructions, cycles, registers, memory, statistics and energy.
 
 use crate::alu;
 use crate::exec::fast::Fast;
+use crate::exec::Done;
 use crate::instr::Instr;
 use crate::pipeline::Issue;
-use crate::thumb::{retire, Thumb};
+use crate::thumb::{retire, Core, Thumb};
 use sim_core::isa::RunExit;
 use sim_core::stats::Stats;
-use sim_core::{Bus, Cpu};
+use sim_core::{Bus, Cpu, Trap};
 
 /// The engine that runs batches of instructions ([`sim_core::Isa::run`]); single steps
 /// (debugger, `--trace`) always take the interpreter's path.
@@ -75,7 +85,7 @@ impl Engine {
 pub const MAX_OPS: usize = 64;
 
 /// Operations kept before the whole cache is dropped and rebuilt from what runs next (a
-/// bound on the host memory: 20 + 16 + 10 bytes each).
+/// bound on the host memory: 64 bytes each, 16 MiB).
 const MAX_ARENA: usize = 1 << 18;
 
 /// No block (an index into `BlockCache::blocks` otherwise).
@@ -88,9 +98,14 @@ const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 const CROSS: u8 = 1;
 /// The operation is inside an IT block: it runs through `Core::run_instr`.
 const IN_IT: u8 = 2;
+/// The operation may write SP: the stack marks look at SP after it (`Stats::watch_stack`).
+const SP: u8 = 4;
 
-/// One instruction of a block: its fast form, address and length (its [`Instr`] is kept in
-/// a parallel array, read only by the generic executor).
+/// An operation's expected result not known yet (never a real one: see `Done::TRAPPED`).
+const UNKNOWN: u64 = u64::MAX;
+
+/// One instruction of a block: its fast form, address and length, its decoded [`Instr`]
+/// (read only by the generic executor) and its expected result.
 #[derive(Clone, Copy)]
 struct Op {
     fast: Fast,
@@ -99,14 +114,32 @@ struct Op {
     /// `CROSS`: instruction fetch enters another flash granule here (never on the first
     /// operation, whose predecessor is not known); `IN_IT`.
     flags: u8,
+    instr: Instr,
+    /// What the pipeline model needs of it (read only on cores with `Timing::pipeline`).
+    issue: Issue,
+    /// What the instruction returned when it first ran in its block (`UNKNOWN` before): its
+    /// class and cycles as the executor and the timing table made them, in the static
+    /// context of the block (the instruction before it, hence load/store pipelining and
+    /// fetch granules). A run that returns exactly this is accounted with the block's sum;
+    /// anything else (wait states, a divide's latency, a condition that failed, a declined
+    /// FP form) is accounted as it is, as the interpreter does.
+    expect: u64,
 }
 
-/// A block: operations `first..first + len` of the arena, and the blocks that followed it
-/// last (by start address), so that a chained successor costs one compare.
+/// A block: operations `first..first + len` of the arena (the first `body` of them run
+/// straight on, the last may be a branch or a generic instruction), and the blocks that
+/// followed it last (by start address), so that a chained successor costs one compare.
 struct Block {
     first: u32,
     len: u32,
+    body: u32,
     next: [(u32, u32); 2],
+    /// The body's expected results summed by class: (class, instructions, cycles); valid
+    /// when `sum_ok`.
+    sum: Vec<(u8, u32, u32)>,
+    sum_ok: bool,
+    /// An expectation was learnt since `sum` was last computed.
+    dirty: bool,
 }
 
 /// The blocks of one code epoch.
@@ -116,10 +149,6 @@ pub(crate) struct BlockCache {
     pages: Vec<Option<Box<[u32; SLOTS]>>>,
     blocks: Vec<Block>,
     ops: Vec<Op>,
-    instrs: Vec<Instr>,
-    /// What the pipeline model needs of each operation (parallel to `ops`; read only on
-    /// cores with `Timing::pipeline`).
-    issues: Vec<Issue>,
     /// The flash granule mask the `CROSS` flags were computed with.
     mask: u32,
 }
@@ -130,8 +159,6 @@ impl BlockCache {
             pages: Vec::new(),
             blocks: Vec::new(),
             ops: Vec::new(),
-            instrs: Vec::new(),
-            issues: Vec::new(),
             mask: 0,
         }
     }
@@ -141,8 +168,6 @@ impl BlockCache {
         self.pages.clear();
         self.blocks.clear();
         self.ops.clear();
-        self.instrs.clear();
-        self.issues.clear();
     }
 
     #[inline(always)]
@@ -199,6 +224,136 @@ impl BlockCache {
     }
 }
 
+/// Recomputes block `b`'s sum of expected results (`ops`: the arena's), valid when every
+/// body operation has one.
+#[cold]
+#[inline(never)]
+fn summarize(b: &mut Block, ops: &[Op]) {
+    b.dirty = false;
+    b.sum.clear();
+    b.sum_ok = false;
+    let first = b.first as usize;
+    for op in &ops[first..first + b.body as usize] {
+        if op.expect == UNKNOWN {
+            return;
+        }
+        let d = Done(op.expect);
+        let class = d.class_index() as u8;
+        match b.sum.iter_mut().find(|s| s.0 == class) {
+            Some(s) => {
+                s.1 += 1;
+                s.2 += d.cycles();
+            }
+            None => b.sum.push((class, 1, d.cycles())),
+        }
+    }
+    b.sum_ok = true;
+}
+
+/// Accounts operations `ops` that returned their expected results.
+#[cold]
+#[inline(never)]
+fn account(stats: &mut Stats, ops: &[Op]) {
+    for op in ops {
+        let d = Done(op.expect);
+        stats.add_retired(d.class_index(), 1, u64::from(d.cycles()));
+    }
+}
+
+/// An instruction inside an IT block (out of line: the hot loop keeps one copy of the fast
+/// forms).
+#[inline(never)]
+fn run_in_it(core: &mut Core, cpu: &mut Cpu, bus: &mut Bus, op: &Op) -> Result<Done, Trap> {
+    core.run_instr(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
+}
+
+/// One operation, its fetch stall first and the pipeline model after, as in the interpreter's
+/// step (out of line: for the last instruction of a block and the runs one instruction at a
+/// time).
+#[inline(never)]
+fn run_op(core: &mut Core, cpu: &mut Cpu, bus: &mut Bus, op: &Op) -> Result<Done, Trap> {
+    if op.flags & CROSS != 0 {
+        bus.fetch_moved(op.pc);
+    }
+    let d = if op.flags & IN_IT == 0 {
+        core.execute_fast(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
+    } else {
+        core.run_instr(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
+    }?;
+    if core.timing.pipeline {
+        return Ok(core.pipeline_cycles(&op.issue, op.pc, cpu.r[15], d));
+    }
+    Ok(d)
+}
+
+/// Whether a fast form may write SP. Every form not listed writes only registers that
+/// `exec::fast::lower` checked to be neither SP nor PC (or none at all).
+fn may_write_sp(f: &Fast) -> bool {
+    match *f {
+        Fast::LoadWb { rn, .. } | Fast::StoreWb { rn, .. } => rn == 13,
+        Fast::LoadDual { rn, wback, .. }
+        | Fast::StoreDual { rn, wback, .. }
+        | Fast::Multi { rn, wback, .. } => wback && rn == 13,
+        Fast::AddImm { .. }
+        | Fast::RsbImm { .. }
+        | Fast::AndImm { .. }
+        | Fast::OrrImm { .. }
+        | Fast::EorImm { .. }
+        | Fast::MovImm { .. }
+        | Fast::MovsImm { .. }
+        | Fast::AddReg { .. }
+        | Fast::SubReg { .. }
+        | Fast::MovReg { .. }
+        | Fast::ShiftedReg { .. }
+        | Fast::AddsImm { .. }
+        | Fast::SubsImm { .. }
+        | Fast::AddsReg { .. }
+        | Fast::SubsReg { .. }
+        | Fast::It { .. }
+        | Fast::LoadImm { .. }
+        | Fast::LoadReg { .. }
+        | Fast::LoadLit { .. }
+        | Fast::StoreImm { .. }
+        | Fast::StoreReg { .. }
+        | Fast::Mla { .. }
+        | Fast::Mul { .. }
+        | Fast::Muls { .. }
+        | Fast::Sxtb16 { .. }
+        | Fast::Sxtab16 { .. }
+        | Fast::Smlad { .. }
+        | Fast::Smla { .. }
+        | Fast::Smul { .. }
+        | Fast::Parallel { .. }
+        | Fast::Q32 { .. }
+        | Fast::Sel { .. }
+        | Fast::DspExtend { .. }
+        | Fast::PkhBt { .. }
+        | Fast::PkhTb { .. }
+        | Fast::Sat16 { .. }
+        | Fast::Smlaw { .. }
+        | Fast::SmladAny { .. }
+        | Fast::Smmla { .. }
+        | Fast::Usada8 { .. }
+        | Fast::Smlalxy { .. }
+        | Fast::Smlald { .. }
+        | Fast::Umaal { .. }
+        | Fast::MulLong { .. }
+        | Fast::Bfi { .. }
+        | Fast::Bfx { .. }
+        | Fast::Ext { .. }
+        | Fast::Clz { .. }
+        | Fast::Rev { .. }
+        | Fast::Sat { .. }
+        | Fast::Movt { .. }
+        | Fast::Dp { .. }
+        | Fast::DpRs { .. }
+        | Fast::DpsImm { .. }
+        | Fast::FpFused { .. }
+        | Fast::FpLdr { .. } => false,
+        _ => true,
+    }
+}
+
 /// Whether a fast form ends a block: it may write PC (branches, BX LR), or it has no fast form
 /// (the generic executor may do anything).
 fn ends_block(f: &Fast) -> bool {
@@ -238,8 +393,12 @@ impl Thumb {
             let cross = prev.is_some_and(|i| (self.blocks.ops[i].pc ^ at) & bus.fetch_mask != 0);
             let mut flags = if cross { CROSS } else { 0 };
             if in_it > 0 {
-                flags |= IN_IT;
+                // The generic executor may run it (flag suppression): anything may change.
+                flags |= IN_IT | SP;
                 in_it -= 1;
+            }
+            if may_write_sp(&slot.fast) {
+                flags |= SP;
             }
             if let Fast::It { state } = slot.fast {
                 if in_it > 0 {
@@ -257,9 +416,10 @@ impl Thumb {
                 pc: at,
                 len: slot.len,
                 flags,
+                instr: slot.instr,
+                issue: slot.issue,
+                expect: UNKNOWN,
             });
-            self.blocks.instrs.push(slot.instr);
-            self.blocks.issues.push(slot.issue);
             at = at.wrapping_add(u32::from(slot.len));
             if ends_block(&slot.fast) {
                 break;
@@ -270,16 +430,29 @@ impl Thumb {
             return NONE;
         }
         let index = self.blocks.blocks.len() as u32;
+        let last = &self.blocks.ops[first + len - 1];
+        let body = if ends_block(&last.fast) { len - 1 } else { len };
         self.blocks.blocks.push(Block {
             first: first as u32,
             len: len as u32,
+            body: body as u32,
             next: [(1, NONE); 2],
+            sum: Vec::new(),
+            sum_ok: false,
+            dirty: false,
         });
         self.blocks.insert(pc, index);
         if prev != NONE {
             self.blocks.link(prev, pc, index);
         }
         index
+    }
+
+    /// One instruction through the interpreter's step (out of line: the hot loop keeps one
+    /// copy of the fast forms).
+    #[inline(never)]
+    fn step_cold(&mut self, cpu: &mut Cpu, bus: &mut Bus) -> Result<Done, sim_core::Trap> {
+        self.step_inner(cpu, bus)
     }
 
     /// The block engine's run loop (see the module documentation); `TRACK` as in the
@@ -312,7 +485,7 @@ impl Thumb {
                 // SRAM code, an unfetchable address, inside an IT block: the interpreter.
                 prev = NONE;
                 left -= 1;
-                match self.step_inner(cpu, bus) {
+                match self.step_cold(cpu, bus) {
                     Ok(d) => {
                         if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
                             return exit;
@@ -322,33 +495,98 @@ impl Thumb {
                 }
                 continue;
             }
-            let b = &self.blocks.blocks[bi as usize];
-            let (first, len) = (b.first as usize, b.len as usize);
-            let n = len.min(usize::try_from(left).unwrap_or(usize::MAX));
-            let ops = &self.blocks.ops[first..first + n];
-            let instrs = &self.blocks.instrs[first..first + n];
-            let issues = &self.blocks.issues[first..first + n];
+            let BlockCache { blocks, ops, .. } = &mut self.blocks;
+            let b = &mut blocks[bi as usize];
+            let (first, len, body) = (b.first as usize, b.len as usize, b.body as usize);
+            if TRACK && b.dirty {
+                summarize(b, ops);
+            }
             let core = &mut self.core;
-            let pipeline = core.timing.pipeline;
             if (pc ^ bus.fetch_at) & bus.fetch_mask != 0 {
                 bus.fetch_moved(pc);
             }
-            for ((op, instr), issue) in ops.iter().zip(instrs).zip(issues) {
-                if op.flags & CROSS != 0 {
-                    bus.fetch_moved(op.pc);
+            // Bulk: the body with its expected results, accounted at once (the clock, the
+            // stack and the events still after each instruction), then the last instruction.
+            // The stack marks look at SP only after instructions that may write it, which is
+            // exact while SP is not below the watch level already (it is after a switch of
+            // stacks or a new floor, and then the next instruction must look, as in the
+            // interpreter).
+            if TRACK && b.sum_ok && len as u64 <= left && !stats.stack_due(cpu) {
+                let body_ops = &ops[first..first + body];
+                let mut counted = 0;
+                for (i, op) in body_ops.iter().enumerate() {
+                    if op.flags & CROSS != 0 {
+                        bus.fetch_moved(op.pc);
+                    }
+                    let r = if op.flags & IN_IT == 0 {
+                        core.execute_fast(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
+                    } else {
+                        run_in_it(core, cpu, bus, op)
+                    };
+                    // The Cortex-M7's pipeline model, as after the interpreter's step.
+                    let r = match r {
+                        Ok(d) if core.timing.pipeline => {
+                            Ok(core.pipeline_cycles(&op.issue, op.pc, cpu.r[15], d))
+                        }
+                        r => r,
+                    };
+                    match r {
+                        Ok(d) if d.0 == op.expect => {
+                            bus.now += u64::from(d.cycles());
+                            if op.flags & SP != 0 {
+                                stats.watch_stack(cpu);
+                            }
+                            if bus.now >= bus.next_event {
+                                account(stats, &body_ops[counted..=i]);
+                                return RunExit::Event;
+                            }
+                        }
+                        Ok(d) => {
+                            // Another result: the instructions before it first.
+                            account(stats, &body_ops[counted..i]);
+                            counted = i + 1;
+                            if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
+                                return exit;
+                            }
+                        }
+                        Err(t) => {
+                            account(stats, &body_ops[counted..i]);
+                            return RunExit::Trap(t);
+                        }
+                    }
                 }
-                let r = if op.flags & IN_IT == 0 {
-                    core.execute_fast(cpu, bus, &op.fast, instr, op.pc, u32::from(op.len))
+                if counted == 0 {
+                    for &(class, k, cycles) in &b.sum {
+                        stats.add_retired(usize::from(class), u64::from(k), u64::from(cycles));
+                    }
                 } else {
-                    core.run_instr(cpu, bus, &op.fast, instr, op.pc, u32::from(op.len))
-                };
-                match r {
+                    account(stats, &body_ops[counted..]);
+                }
+                if body < len {
+                    match run_op(core, cpu, bus, &ops[first + body]) {
+                        Ok(d) => {
+                            if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
+                                return exit;
+                            }
+                        }
+                        Err(t) => return RunExit::Trap(t),
+                    }
+                }
+                left -= len as u64;
+                prev = bi;
+                continue;
+            }
+            // One instruction at a time, as the interpreter accounts them, learning the
+            // expected results of the body.
+            let n = len.min(usize::try_from(left).unwrap_or(usize::MAX));
+            for i in 0..n {
+                let op = &mut ops[first + i];
+                match run_op(core, cpu, bus, op) {
                     Ok(d) => {
-                        let d = if pipeline {
-                            core.pipeline_cycles(issue, op.pc, cpu.r[15], d)
-                        } else {
-                            d
-                        };
+                        if TRACK && i < body && op.expect == UNKNOWN && d.plain() {
+                            op.expect = d.0;
+                            b.dirty = true;
+                        }
                         if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
                             return exit;
                         }

@@ -382,6 +382,32 @@ impl Stats {
         }
     }
 
+    /// [`Stats::retire_class`] split in two for an engine that accounts a run of instructions
+    /// at once: adds `count` instructions of class number `class` taking `cycles` in all,
+    /// without looking at the stack (the engine calls [`Stats::watch_stack`] after each of
+    /// them instead, whose order relative to this sum does not matter).
+    #[inline(always)]
+    pub fn add_retired(&mut self, class: usize, count: u64, cycles: u64) {
+        self.instructions += count;
+        self.by_class[class & (CLASS_SLOTS - 1)] += count;
+        self.cycles_by_class[class & (CLASS_SLOTS - 1)] += cycles;
+    }
+
+    /// Whether the stack check of [`Stats::retire_class`] would look at SP now (SP below the
+    /// watch level: after a switch of stacks or a new floor, before the next instruction).
+    #[inline(always)]
+    pub fn stack_due(&self, cpu: &Cpu) -> bool {
+        cpu.r[13] < self.sp_watch
+    }
+
+    /// The stack check of [`Stats::retire_class`] alone, after an instruction retired.
+    #[inline(always)]
+    pub fn watch_stack(&mut self, cpu: &Cpu) {
+        if cpu.r[13] < self.sp_watch {
+            self.stack_moved(cpu);
+        }
+    }
+
     /// After a possible switch of the active stack (MSP/PSP): makes the next retired
     /// instruction look at SP.
     #[inline]
