@@ -22,7 +22,7 @@ use crate::dsp::DspInstr;
 use crate::exec::Done;
 use crate::fp::FpInstr;
 use crate::instr::{DpOp, Instr, MulLongOp, Offset, Operand2, ShiftType};
-use crate::timing::{IssueClass, Timing};
+use crate::timing::{IssueClass, Timing, ISSUE_CLASSES};
 use sim_core::isa::{Flow, InstrClass};
 
 /// What the pipeline model needs of one instruction.
@@ -295,14 +295,13 @@ struct Btac {
     counter: u8,
 }
 
-const NONE: u8 = 0xFF;
-
 /// Pipeline state carried from one instruction to the next (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipe {
-    /// Class of the previous instruction when it issued alone in its cycle and may take a
-    /// partner (`NONE` otherwise), with the registers and flags it writes.
-    open: u8,
+    /// The pairing row ([`Timing::pairs`]) of the previous instruction when it issued alone
+    /// in its cycle and may take a partner (0 otherwise: nothing pairs), with the registers
+    /// and flags it writes.
+    open: u16,
     open_dst: u16,
     open_flags: bool,
     /// Registers written by loads/multiplies issued in the current issue cycle, and in the
@@ -315,7 +314,7 @@ pub struct Pipe {
 impl Default for Pipe {
     fn default() -> Pipe {
         Pipe {
-            open: NONE,
+            open: 0,
             open_dst: 0,
             open_flags: false,
             late: 0,
@@ -329,7 +328,7 @@ impl Pipe {
     /// Empties the pipeline (exception entry and return, reset): nothing pairs with or waits
     /// for what came before. The predictor keeps its entries.
     pub fn flush(&mut self) {
-        self.open = NONE;
+        self.open = 0;
         self.late = 0;
         self.late_prev = 0;
     }
@@ -343,6 +342,7 @@ impl Pipe {
     /// started early); a wrong one costs [`Timing::mispredict`] more than the executor's
     /// figure without refill. An unconditional direct branch seen for the first time keeps
     /// the executor's cost: its target is known at decode.
+    #[inline(never)]
     pub fn predict(
         &mut self,
         t: &Timing,
@@ -388,32 +388,32 @@ impl Pipe {
 
     /// The cycles of an instruction that retired as `d` (executed at `pc`; `next` is the
     /// address it went on to), after dual issue, result latencies and branch prediction;
-    /// updates the state.
-    #[inline]
+    /// updates the state. Runs after every instruction on the M7: kept lean (the pairing
+    /// row of the open instruction is looked up once, when it opens).
+    #[inline(always)]
     pub fn retire(&mut self, t: &Timing, is: &Issue, pc: u32, next: u32, d: Done) -> Done {
         let mut cycles = d.cycles();
-        let class = is.class;
-        if matches!(class, IssueClass::Branch | IssueClass::Indirect)
-            && d.flow() != Flow::ExceptionReturn
-        {
+        let class = is.class as u8;
+        let branch = class.wrapping_sub(IssueClass::Branch as u8) < 2;
+        if branch && d.flow() != Flow::ExceptionReturn {
             // The executor classes a taken direct branch `Branch` (a not-taken one
             // `Skipped`), also one to the next instruction; an indirect one always writes PC.
-            let taken = class == IssueClass::Indirect || d.class() == InstrClass::Branch;
+            let taken = is.class == IssueClass::Indirect || d.class() == InstrClass::Branch;
             cycles = self.predict(t, is, pc, taken, next, cycles);
         }
+        let rest = d.0 & !0xFFFF_FFFF;
         // Second slot of the previous instruction's cycle?
         if cycles == 1
-            && self.open != NONE
-            && t.pairs(IssueClass::from_u8(self.open), class)
+            && self.open & (1 << class) != 0
             && (is.src | is.dst) & self.open_dst == 0
-            && !(is.flags_in && self.open_flags && class != IssueClass::Branch)
+            && !(is.flags_in && self.open_flags && !branch)
             && is.early & self.late_prev == 0
         {
-            self.open = NONE;
+            self.open = 0;
             if is.late {
                 self.late |= is.dst;
             }
-            return Done(d.0 - u64::from(d.cycles()));
+            return Done(rest);
         }
         // A new issue cycle.
         let stall = if is.early & self.late != 0 {
@@ -423,15 +423,14 @@ impl Pipe {
         };
         self.late_prev = if stall != 0 { 0 } else { self.late };
         self.late = if is.late { is.dst } else { 0 };
-        let branch = matches!(class, IssueClass::Branch | IssueClass::Indirect);
-        if cycles == 1 && !branch && class != IssueClass::Serial {
-            self.open = class as u8;
-            self.open_dst = is.dst;
-            self.open_flags = is.flags_out;
+        self.open = if cycles == 1 {
+            t.pairs[usize::from(class) % ISSUE_CLASSES]
         } else {
-            self.open = NONE;
-        }
-        Done(d.0 - u64::from(d.cycles()) + u64::from(cycles + stall))
+            0
+        };
+        self.open_dst = is.dst;
+        self.open_flags = is.flags_out;
+        Done(rest | u64::from(cycles + stall))
     }
 }
 

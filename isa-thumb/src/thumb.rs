@@ -309,7 +309,7 @@ impl Thumb {
 impl Core {
     /// The pipeline model's cycles for an instruction that retired as `d` (see
     /// [`Pipe::retire`]); only for cores with `timing.pipeline`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pipeline_cycles(&mut self, issue: &Issue, pc: u32, next: u32, d: Done) -> Done {
         self.pipe.retire(&self.timing, issue, pc, next, d)
     }
