@@ -240,39 +240,61 @@ fn trace_pc_sequence_matches_qemus_with_exceptions_and_interrupts() {
             report["instructions"].as_u64().unwrap(),
             "{name}: one line per instruction"
         );
-        let q = qemu_pcs(name);
-        let (mut i, mut j, mut extra) = (0, 0, 0);
-        while i < t.len() && j < q.len() {
-            if t[i] == q[j] {
-                i += 1;
-                j += 1;
-                continue;
+        // QEMU's timers follow the host's clock (its -icount mode, which would fix them,
+        // logs re-executed blocks twice), so on a busy host its SysTick can fire a few
+        // instructions early, before the WFI the program waits in; thimble's own sequence is
+        // deterministic. QEMU gets three tries; the last disagreement fails the test.
+        let mut verdict = Err(String::new());
+        for _ in 0..3 {
+            verdict = same_sequence(name, &t, &qemu_pcs(name), &faults);
+            if verdict.is_ok() {
+                break;
             }
-            let fault = faults.contains(&q[j]);
-            // QEMU's entry follows thimble's previous line directly (2 or 4 bytes on).
-            let fallthrough = i > 0 && (q[j] == t[i - 1] + 2 || q[j] == t[i - 1] + 4);
-            assert!(
-                fault || fallthrough,
-                "{name}: at thimble line {} (pc 0x{:08x}) QEMU executed 0x{:08x}, which is neither a fault nor an interrupted fall-through",
-                i + 1,
-                t[i],
-                q[j]
-            );
-            extra += 1;
-            j += 1;
         }
-        assert_eq!(
-            (i, j),
-            (t.len(), q.len()),
-            "{name}: the sequences end apart (thimble {} lines, QEMU {})",
-            t.len(),
-            q.len()
-        );
-        assert!(extra <= 16, "{name}: {extra} entries only QEMU has");
+        if let Err(e) = verdict {
+            panic!("{e}");
+        }
         assert!(
             t.len() > 1000,
             "{name}: implausibly short trace ({})",
             t.len()
         );
     }
+}
+
+/// Whether QEMU's PC sequence `q` is thimble's `t` with only the entries thimble does not
+/// retire added (faulting instructions, interrupted fall-throughs; at most 16).
+fn same_sequence(name: &str, t: &[u32], q: &[u32], faults: &[u32]) -> Result<(), String> {
+    let (mut i, mut j, mut extra) = (0, 0, 0);
+    while i < t.len() && j < q.len() {
+        if t[i] == q[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let fault = faults.contains(&q[j]);
+        // QEMU's entry follows thimble's previous line directly (2 or 4 bytes on).
+        let fallthrough = i > 0 && (q[j] == t[i - 1] + 2 || q[j] == t[i - 1] + 4);
+        if !(fault || fallthrough) {
+            return Err(format!(
+                "{name}: at thimble line {} (pc 0x{:08x}) QEMU executed 0x{:08x}, which is neither a fault nor an interrupted fall-through",
+                i + 1,
+                t[i],
+                q[j]
+            ));
+        }
+        extra += 1;
+        j += 1;
+    }
+    if (i, j) != (t.len(), q.len()) {
+        return Err(format!(
+            "{name}: the sequences end apart (thimble {} lines, QEMU {})",
+            t.len(),
+            q.len()
+        ));
+    }
+    if extra > 16 {
+        return Err(format!("{name}: {extra} entries only QEMU has"));
+    }
+    Ok(())
 }
