@@ -89,7 +89,10 @@ fn run_once(
     untracked: bool,
     quiet: bool,
 ) -> (StopReason, u64, u64, f64) {
-    let isa = Box::new(Thumb::new(board.core, board.fpu()));
+    // The interpreter: the accounting's cost is measured on the reference engine (the block
+    // engine accounts a block's body at once only with the accounting on).
+    let mut isa = Box::new(Thumb::new(board.core, board.fpu()));
+    isa.set_engine(isa_thumb::Engine::Interp);
     let mut m =
         Machine::new(board.clone(), image.clone(), isa, Console::new(!quiet)).expect("fits");
     m.semihost = Some(Box::new(MiniHost { quiet }));
