@@ -188,8 +188,9 @@ fn every_prebuilt_elf_of_the_stm32_boards_has_a_test() {
                 .chain(APPS.iter())
                 .map(move |p| format!("{p}-{b}.elf"))
         })
-        // cyccnt-nucleo-l4r5zi: tests/cyccnt_roi.rs.
-        .chain(std::iter::once("cyccnt-nucleo-l4r5zi.elf".to_string()))
+        // cyccnt-nucleo-l4r5zi: tests/cyccnt_roi.rs; calib_mem-disco-f746ng:
+        // tests/calib_cycles.rs.
+        .chain(["cyccnt-nucleo-l4r5zi.elf", "calib_mem-disco-f746ng.elf"].map(String::from))
         .collect();
     for e in std::fs::read_dir(root().join("firmware/prebuilt")).unwrap() {
         let f = e.unwrap().file_name().into_string().unwrap();

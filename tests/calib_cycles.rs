@@ -8,16 +8,22 @@
 mod common;
 use common::*;
 
-/// Runs calib-<cpu> and returns (kernel, cycles of 16 iterations) as printed.
+/// Runs calib-<cpu> on its MPS2 board and returns (kernel, cycles of 16 iterations) as
+/// printed.
 fn measure(cpu: &str) -> Vec<(String, u64)> {
-    let elf = prebuilt(&format!("calib-{cpu}"));
+    measure_on(&format!("calib-{cpu}"), &board_args(cpu))
+}
+
+/// Runs the prebuilt `name` with `board` and returns (kernel, cycles) as printed.
+fn measure_on(name: &str, board: &[&str]) -> Vec<(String, u64)> {
+    let elf = prebuilt(name);
     let mut args = vec!["run", s(&elf)];
-    args.extend(board_args(cpu));
+    args.extend(board);
     args.push("--quiet");
     let out = thimble(&args);
     assert!(
         out.status.success(),
-        "calib-{cpu}: {}",
+        "{name}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout)
@@ -34,17 +40,21 @@ fn measure(cpu: &str) -> Vec<(String, u64)> {
 /// 16 x one iteration: the 8-instruction body plus `subs` and the taken `bne`), and that no
 /// kernel is missing.
 fn check(cpu: &str, want16: &[(&str, u64)]) {
-    let got = measure(cpu);
+    compare(&format!("calib-{cpu}"), measure(cpu), want16);
+}
+
+/// Checks printed (kernel, cycles) against the expected ones, kernel by kernel.
+fn compare(cpu: &str, got: Vec<(String, u64)>, want16: &[(&str, u64)]) {
     let names: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
     let want: Vec<&str> = want16.iter().map(|(k, _)| *k).collect();
-    assert_eq!(names, want, "calib-{cpu}: kernels printed");
+    assert_eq!(names, want, "{cpu}: kernels printed");
     let bad: Vec<String> = got
         .iter()
         .zip(want16)
         .filter(|((_, c), (_, w))| c != w)
         .map(|((k, c), (_, w))| format!("{k}: {c} cycles, expected {w}"))
         .collect();
-    assert!(bad.is_empty(), "calib-{cpu}:\n{}", bad.join("\n"));
+    assert!(bad.is_empty(), "{cpu}:\n{}", bad.join("\n"));
 }
 
 /// Cortex-M0+ (DDI 0484C Table 3-1): ALU, MULS (single-cycle multiplier) 1; LDR/STR 2 with
@@ -154,6 +164,38 @@ fn calibration_kernels_on_cortex_m7() {
             ("k_fadd_dep", 16 * (8 + 1)),
             ("k_fadd_indep", 16 * (8 + 1)),
             ("k_fma_dep", 16 * (8 + 1)),
+        ],
+    );
+}
+
+/// TCM vs AXI RAM on the Cortex-M7 of disco-f746ng (firmware/calib/calib_mem.c: the load
+/// kernels on a buffer in DTCM, in SRAM1 with the L1 D-cache off, and in SRAM1 with it on),
+/// from the board file's banks (sim-core/boards/disco-f746ng.toml: DTCM on the TCM port,
+/// 0 wait states; SRAM1 behind AXIM, 4 wait states per uncached read or D-cache miss) and
+/// the M7 pipeline rules of `calibration_kernels_on_cortex_m7`. An access that waits costs
+/// more than one cycle, so it never takes the second slot of a pair.
+#[test]
+fn tcm_and_axi_ram_on_the_cortex_m7_of_disco_f746ng() {
+    let axi = 4; // SRAM1 wait_states in the board file
+    let got = measure_on("calib_mem-disco-f746ng", &["--board", "disco-f746ng"]);
+    compare(
+        "calib_mem-disco-f746ng",
+        got,
+        &[
+            // DTCM: as on mps2-an500 (single-cycle loads, one per cycle; the loop's SUBS
+            // pairs with the last load, BNE 1).
+            ("dtcm_load_indep", 16 * (8 + 1)),
+            // LDR 1, ADD 1 + 1 waiting for the load; the next LDR pairs with the ADD.
+            ("dtcm_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
+            // Uncached SRAM1: every load 1 + 4 and alone in its cycle; SUBS 1 (nothing to pair
+            // with: the load before it took 5), BNE paired.
+            ("sram1_load_indep", 16 * (8 * (1 + axi) + 1)),
+            // LDR 1 + 4, ADD 1 + 1; SUBS pairs with the last ADD, BNE 1.
+            ("sram1_load_use", 16 * (4 * ((1 + axi) + 2) + 1)),
+            // D-cache on: the buffer's line stays cached between runs, every load hits: as
+            // DTCM.
+            ("sram1_cached_load_indep", 16 * (8 + 1)),
+            ("sram1_cached_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
         ],
     );
 }

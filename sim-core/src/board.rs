@@ -125,6 +125,59 @@ pub struct RegionSpec {
     /// Wait states per access at the board clock (0 = single-cycle).
     #[serde(default)]
     pub wait_states: u32,
+    /// The RAM blocks behind an SRAM region when they are reached by different paths
+    /// (`[[region.bank]]`: the Cortex-M7's TCM and AXI RAM of the STM32F746); they cover the
+    /// region without gaps and give its timing (the region's own `wait_states` stay 0).
+    /// Empty: one timing for the whole region.
+    #[serde(default, rename = "bank", skip_serializing_if = "Vec::is_empty")]
+    pub banks: Vec<BankSpec>,
+}
+
+/// The path between the core and a RAM bank ([`BankSpec::bus`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BankBus {
+    /// A tightly coupled memory port of the core (Cortex-M7 ITCM/DTCM, DDI 0489 §5.1): single
+    /// cycle, never cached.
+    Tcm,
+    /// The core's AXI master port (Cortex-M7 AXIM, DDI 0489 §5.1) through the chip's
+    /// interconnect: cacheable by the core's L1 data cache.
+    Axi,
+    /// An AHB port (Cortex-M7 AHBP, or a bus matrix without cache).
+    Ahb,
+}
+
+/// One RAM bank inside a region (see [`RegionSpec::banks`]), with its own access timing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankSpec {
+    /// The bank's name in the chip's reference manual ("DTCM", "SRAM1").
+    pub name: String,
+    /// Which core port reaches it.
+    pub bus: BankBus,
+    /// First address (inside the region).
+    pub base: u32,
+    /// Size in bytes.
+    pub size: u32,
+    /// Wait states of a data read that the cache does not serve (an uncached read, or a
+    /// cache miss: the line fill's first beat), beyond the single cycle of a TCM access.
+    #[serde(default)]
+    pub wait_states: u32,
+    /// Whether data reads and writes go through the board's data cache (the `[flash_accel]`
+    /// data cache, which stands for the core's L1 D-cache) while it is switched on; writes
+    /// never wait (the core's store buffer takes them, DDI 0489 §5).
+    #[serde(default)]
+    pub cached: bool,
+    /// Where the numbers come from.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl BankSpec {
+    /// One past the last address.
+    pub fn end(&self) -> u64 {
+        u64::from(self.base) + u64::from(self.size)
+    }
 }
 
 impl RegionSpec {
@@ -434,6 +487,74 @@ impl Board {
                 )));
             }
         }
+        for r in &sorted {
+            self.validate_banks(r).map_err(bad)?;
+        }
+        Ok(())
+    }
+
+    /// The banks of `r` lie inside it without overlapping; TCM banks have no wait states
+    /// and no cache; a cached bank needs a data cache (`[flash_accel]`).
+    fn validate_banks(&self, r: &RegionSpec) -> Result<(), String> {
+        if r.banks.is_empty() {
+            return Ok(());
+        }
+        if r.kind != RegionKind::Sram || r.wait_states != 0 {
+            return Err(format!(
+                "region {} has banks: it must be sram, and its banks give the wait states",
+                r.name
+            ));
+        }
+        let mut banks: Vec<&BankSpec> = r.banks.iter().collect();
+        banks.sort_by_key(|b| b.base);
+        for b in &banks {
+            if b.size == 0 || b.base < r.base || b.end() > r.end() {
+                return Err(format!(
+                    "bank {} (0x{:08x}+0x{:x}) is not inside region {} (0x{:08x}+0x{:x})",
+                    b.name, b.base, b.size, r.name, r.base, r.size
+                ));
+            }
+            if b.bus == BankBus::Tcm && (b.wait_states != 0 || b.cached) {
+                return Err(format!(
+                    "bank {} is on a TCM port: it has no wait states and no cache",
+                    b.name
+                ));
+            }
+            if b.cached
+                && !self
+                    .flash_accel
+                    .as_ref()
+                    .is_some_and(|a| a.dcache_bytes > 0 || a.unified)
+            {
+                return Err(format!(
+                    "bank {} is cached but the board has no data cache ([flash_accel])",
+                    b.name
+                ));
+            }
+        }
+        for w in banks.windows(2) {
+            if w[0].end() != u64::from(w[1].base) {
+                return Err(format!(
+                    "banks {} and {} of region {} overlap or leave a gap at 0x{:08x}",
+                    w[0].name,
+                    w[1].name,
+                    r.name,
+                    w[0].end()
+                ));
+            }
+        }
+        let (first, last) = (banks[0], banks[banks.len() - 1]);
+        if first.base != r.base || last.end() != r.end() {
+            return Err(format!(
+                "the banks of region {} cover 0x{:08x}..0x{:08x}, not the whole region \
+                 (0x{:08x}..0x{:08x})",
+                r.name,
+                first.base,
+                last.end(),
+                r.base,
+                r.end()
+            ));
+        }
         Ok(())
     }
 }
@@ -459,6 +580,38 @@ mod tests {
         for b in &boards {
             assert_eq!(Board::load(&b.name).unwrap().name, b.name);
         }
+    }
+
+    #[test]
+    fn the_f746_ram_banks_cover_its_sram_and_bad_banks_are_named() {
+        let disco = Board::load("disco-f746ng").unwrap();
+        let sram = disco.regions.iter().find(|r| r.name == "SRAM").unwrap();
+        let banks: Vec<(&str, BankBus, u32, bool)> = sram
+            .banks
+            .iter()
+            .map(|b| (b.name.as_str(), b.bus, b.size, b.cached))
+            .collect();
+        assert_eq!(
+            banks,
+            [
+                ("DTCM", BankBus::Tcm, 64 * 1024, false),
+                ("SRAM1", BankBus::Axi, 240 * 1024, true),
+                ("SRAM2", BankBus::Axi, 16 * 1024, true),
+            ]
+        );
+        let broken = |edit: fn(&mut Board)| {
+            let mut b = disco.clone();
+            edit(&mut b);
+            b.validate().unwrap_err().to_string()
+        };
+        let e = broken(|b| b.regions[1].banks[2].size = 0x2000);
+        assert!(e.contains("banks of region SRAM cover"), "{e}");
+        let e = broken(|b| b.regions[1].banks[0].wait_states = 1);
+        assert!(e.contains("bank DTCM is on a TCM port"), "{e}");
+        let e = broken(|b| b.flash_accel = None);
+        assert!(e.contains("bank SRAM1 is cached but the board has no data cache"), "{e}");
+        let e = broken(|b| b.regions[1].banks[1].base += 0x100);
+        assert!(e.contains("banks DTCM and SRAM1 of region SRAM"), "{e}");
     }
 
     #[test]

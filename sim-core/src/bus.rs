@@ -8,7 +8,7 @@ use crate::clock::{Clock, ClockSource};
 use crate::console::Console;
 use crate::device::{Device, DeviceCtx, Peek, Width};
 use crate::exception::ExceptionState;
-use crate::memory::MemoryMap;
+use crate::memory::{MemoryMap, BANKED};
 use std::ops::Range;
 
 /// Peripheral space (vendor peripherals). On boards without a chip description (QEMU's MPS2),
@@ -169,9 +169,46 @@ impl Bus {
     #[cold]
     #[inline(never)]
     fn read_wait(&mut self, addr: u32, ws: u32) -> u32 {
+        if ws == BANKED {
+            return self.bank_wait(addr, false);
+        }
         match &mut self.map.accel {
             Some(a) if a.covers(addr) => a.data(addr, self.now),
             _ => ws,
+        }
+    }
+
+    /// Wait states of a write at `addr` in a region with `ws` (non-zero) wait states.
+    #[cold]
+    #[inline(never)]
+    fn write_wait(&mut self, addr: u32, ws: u32) -> u32 {
+        if ws == BANKED {
+            self.bank_wait(addr, true)
+        } else {
+            ws
+        }
+    }
+
+    /// Wait states of an access to the bank holding `addr` (a region with [`BANKED`] wait
+    /// states): a cached bank goes through the data cache while it is on (a hit costs
+    /// nothing, a miss the bank's wait states); an uncached one pays its wait states on
+    /// every read. Writes never wait: the core's store buffer takes them (a cached write
+    /// allocates its line).
+    fn bank_wait(&mut self, addr: u32, write: bool) -> u32 {
+        let Some(bank) = self.map.region_at(addr).and_then(|r| r.bank_at(addr)).copied() else {
+            return 0;
+        };
+        match &mut self.map.accel {
+            Some(a) if bank.cached && a.data_cache_on() => {
+                let miss = a.cached_data(addr);
+                if write || !miss {
+                    0
+                } else {
+                    bank.wait_states
+                }
+            }
+            _ if write => 0,
+            _ => bank.wait_states,
         }
     }
 
@@ -312,10 +349,13 @@ impl Bus {
                 if !r.writable() {
                     return self.program_flash(addr, width, v);
                 }
-                self.wait += r.wait_states;
+                let ws = r.wait_states;
                 let b = v.to_le_bytes();
                 r.data[off..off + usize::from(width)].copy_from_slice(&b[..usize::from(width)]);
                 r.mark_written(off, usize::from(width));
+                if ws != 0 {
+                    self.wait += self.write_wait(addr, ws);
+                }
                 return Ok(());
             }
         }

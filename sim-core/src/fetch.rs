@@ -179,6 +179,10 @@ pub struct AccelStats {
     pub data_reads: u64,
     /// ... of which missed (paid the wait states).
     pub data_misses: u64,
+    /// Accesses of cached RAM banks through the data cache (`[[region.bank]]` with `cached`).
+    pub ram_accesses: u64,
+    /// ... of which missed.
+    pub ram_misses: u64,
 }
 
 /// The state of one board's flash accelerator.
@@ -273,6 +277,16 @@ impl FlashAccel {
         self.dcache.is_some()
     }
 
+    /// Whether the cache data reads go through is on (the data cache, or the instruction
+    /// cache when it is `unified`).
+    pub fn data_cache_on(&self) -> bool {
+        if self.spec.unified {
+            self.icache.is_some()
+        } else {
+            self.dcache.is_some()
+        }
+    }
+
     /// Mask of the address bits that name a granule: the run loop calls [`FlashAccel::fetch`]
     /// when they change.
     pub fn granule_mask(&self) -> u32 {
@@ -331,6 +345,25 @@ impl FlashAccel {
         }
         self.stats.fetch_stall += u64::from(stall);
         stall
+    }
+
+    /// A data access of a cached RAM bank at `addr` through the data cache (the Cortex-M7's
+    /// L1 D-cache serves the AXI RAM as it serves flash; call only while it is on): looks the
+    /// line up, allocates it on a miss, and returns whether it missed. No line buffer and no
+    /// prefetch: those are the flash's.
+    pub fn cached_data(&mut self, addr: u32) -> bool {
+        self.stats.ram_accesses += 1;
+        let g = addr >> self.shift;
+        let cache = if self.spec.unified {
+            self.icache.as_mut()
+        } else {
+            self.dcache.as_mut()
+        };
+        let miss = !cache.is_some_and(|c| c.access(g));
+        if miss {
+            self.stats.ram_misses += 1;
+        }
+        miss
     }
 
     /// Wait states of a data read of flash at `addr` at cycle `now`.

@@ -1,7 +1,7 @@
 //! The memory map: a board's flash and SRAM regions as byte arrays with limits, and the loader's
 //! placement of an ELF image into them (an error, never a skip, when something does not fit).
 
-use crate::board::{Board, RegionKind};
+use crate::board::{BankSpec, Board, RegionKind};
 use crate::fetch::FlashAccel;
 use crate::loader::Image;
 use crate::units::bytes;
@@ -15,8 +15,12 @@ pub struct Region {
     pub kind: RegionKind,
     /// First address.
     pub base: u32,
-    /// Wait states per access.
+    /// Wait states per access; [`BANKED`] when the region's banks differ (the bus then asks
+    /// [`Region::bank_at`]).
     pub wait_states: u32,
+    /// The region's RAM banks with their own timing (the board's `[[region.bank]]`), sorted
+    /// by address; empty when the region has one timing.
+    pub banks: Vec<Bank>,
     /// Contents; its length is the region's size.
     pub data: Vec<u8>,
     /// One bit per 4-byte word ever written by the guest (SRAM only; empty for flash): the
@@ -24,7 +28,43 @@ pub struct Region {
     pub written: Vec<u64>,
 }
 
+/// [`Region::wait_states`] of a region whose banks have different timings: the bus's fast
+/// path sees a non-zero figure and takes its out-of-line path, which looks up the bank.
+pub const BANKED: u32 = u32::MAX;
+
+/// The access timing of one RAM bank of a region (from its [`BankSpec`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bank {
+    /// First address.
+    pub base: u32,
+    /// Size in bytes.
+    pub size: u32,
+    /// Wait states of a read the data cache does not serve.
+    pub wait_states: u32,
+    /// Whether it goes through the data cache (when that is on).
+    pub cached: bool,
+}
+
+impl Bank {
+    fn of(spec: &BankSpec) -> Bank {
+        Bank {
+            base: spec.base,
+            size: spec.size,
+            wait_states: spec.wait_states,
+            cached: spec.cached,
+        }
+    }
+}
+
 impl Region {
+    /// The bank holding `addr`, if the region has banks and one holds it.
+    #[inline]
+    pub fn bank_at(&self, addr: u32) -> Option<&Bank> {
+        self.banks
+            .iter()
+            .find(|b| addr.wrapping_sub(b.base) < b.size)
+    }
+
     /// Size in bytes.
     pub fn size(&self) -> u32 {
         self.data.len() as u32
@@ -127,6 +167,7 @@ mod tests {
             data: vec![0; 4096],
             written: vec![0; 4096 / 4 / 64],
             wait_states: 0,
+            banks: Vec::new(),
         };
         let naive = |r: &Region, off: usize, end: usize| {
             let mut o = end.min(r.data.len()) & !3;
@@ -246,7 +287,17 @@ impl MemoryMap {
                 name: r.name.clone(),
                 kind: r.kind,
                 base: r.base,
-                wait_states: r.wait_states,
+                // Banks of different timings: the bus's slow path resolves each access.
+                wait_states: if r.banks.iter().any(|b| b.wait_states != 0 || b.cached) {
+                    BANKED
+                } else {
+                    r.wait_states
+                },
+                banks: {
+                    let mut banks: Vec<Bank> = r.banks.iter().map(Bank::of).collect();
+                    banks.sort_by_key(|b| b.base);
+                    banks
+                },
                 data: vec![0; r.size as usize],
                 written: if r.kind == RegionKind::Sram {
                     vec![0; (r.size as usize).div_ceil(256)]
@@ -464,6 +515,7 @@ mod rom_tests {
             base: 0x1000_0000,
             size: 0x4000,
             wait_states: 0,
+            banks: Vec::new(),
         });
         b
     }
