@@ -609,7 +609,10 @@ mod tests {
         let e = broken(|b| b.regions[1].banks[0].wait_states = 1);
         assert!(e.contains("bank DTCM is on a TCM port"), "{e}");
         let e = broken(|b| b.flash_accel = None);
-        assert!(e.contains("bank SRAM1 is cached but the board has no data cache"), "{e}");
+        assert!(
+            e.contains("bank SRAM1 is cached but the board has no data cache"),
+            "{e}"
+        );
         let e = broken(|b| b.regions[1].banks[1].base += 0x100);
         assert!(e.contains("banks DTCM and SRAM1 of region SRAM"), "{e}");
     }

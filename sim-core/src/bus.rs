@@ -195,7 +195,12 @@ impl Bus {
     /// every read. Writes never wait: the core's store buffer takes them (a cached write
     /// allocates its line).
     fn bank_wait(&mut self, addr: u32, write: bool) -> u32 {
-        let Some(bank) = self.map.region_at(addr).and_then(|r| r.bank_at(addr)).copied() else {
+        let Some(bank) = self
+            .map
+            .region_at(addr)
+            .and_then(|r| r.bank_at(addr))
+            .copied()
+        else {
             return 0;
         };
         match &mut self.map.accel {
