@@ -102,8 +102,9 @@ const IN_IT: u8 = 2;
 /// The operation may write SP: the stack marks look at SP after it (`Stats::watch_stack`).
 const SP: u8 = 4;
 
-/// An operation's expected result not known yet (never a real one: see `Done::TRAPPED`).
-const UNKNOWN: u64 = u64::MAX;
+/// An operation's expected result not known yet: never a real one (a [`Done`] has its bits
+/// 63:48 clear), nor [`Done::TRAPPED`], so that a trap never passes for an expected result.
+const UNKNOWN: u64 = u64::MAX - 1;
 
 /// One instruction of a block: its fast form, address and length, its decoded [`Instr`]
 /// (read only by the generic executor) and its expected result.
@@ -141,6 +142,13 @@ struct Block {
     sum_ok: bool,
     /// An expectation was learnt since `sum` was last computed.
     dirty: bool,
+    /// Runs of the body with the expected results whose `sum` is not yet in the statistics
+    /// (the block is then in `BlockCache::pending`): added at once by [`flush`], before
+    /// anything reads the per-class statistics (a call or return, the end of the batch).
+    runs: u64,
+    /// No operation crosses a flash granule or sits in an IT block: the bulk run needs no
+    /// test of either.
+    lean: bool,
 }
 
 /// The blocks of one code epoch.
@@ -150,6 +158,8 @@ pub(crate) struct BlockCache {
     pages: Vec<Option<Box<[u32; SLOTS]>>>,
     blocks: Vec<Block>,
     ops: Vec<Op>,
+    /// The blocks with `runs` not yet accounted.
+    pending: Vec<u32>,
     /// The flash granule mask the `CROSS` flags were computed with.
     mask: u32,
 }
@@ -160,12 +170,14 @@ impl BlockCache {
             pages: Vec::new(),
             blocks: Vec::new(),
             ops: Vec::new(),
+            pending: Vec::new(),
             mask: 0,
         }
     }
 
-    /// Drops every block.
+    /// Drops every block (their pending runs are in the statistics already: see [`flush`]).
     pub(crate) fn clear(&mut self) {
+        debug_assert!(self.pending.is_empty(), "block runs not accounted");
         self.pages.clear();
         self.blocks.clear();
         self.ops.clear();
@@ -251,6 +263,24 @@ fn summarize(b: &mut Block, ops: &[Op]) {
     b.sum_ok = true;
 }
 
+/// Adds the statistics of the pending runs of blocks (see `Block::runs`).
+#[cold]
+#[inline(never)]
+fn flush(blocks: &mut [Block], pending: &mut Vec<u32>, stats: &mut Stats) {
+    for &bi in pending.iter() {
+        let b = &mut blocks[bi as usize];
+        for &(class, k, cycles) in &b.sum {
+            stats.add_retired(
+                usize::from(class),
+                u64::from(k) * b.runs,
+                u64::from(cycles) * b.runs,
+            );
+        }
+        b.runs = 0;
+    }
+    pending.clear();
+}
+
 /// Accounts operations `ops` that returned their expected results.
 #[cold]
 #[inline(never)]
@@ -287,97 +317,19 @@ fn run_op(core: &mut Core, cpu: &mut Cpu, bus: &mut Bus, op: &Op) -> Result<Done
     Ok(d)
 }
 
-/// Whether a fast form may write SP. Every form not listed writes only registers that
-/// `exec::fast::lower` checked to be neither SP nor PC (or none at all).
-fn may_write_sp(f: &Fast) -> bool {
-    match *f {
-        Fast::LoadWb { rn, .. } | Fast::StoreWb { rn, .. } => rn == 13,
-        Fast::LoadDual { rn, wback, .. }
-        | Fast::StoreDual { rn, wback, .. }
-        | Fast::Multi { rn, wback, .. } => wback && rn == 13,
-        Fast::AddImm { .. }
-        | Fast::RsbImm { .. }
-        | Fast::AndImm { .. }
-        | Fast::OrrImm { .. }
-        | Fast::EorImm { .. }
-        | Fast::MovImm { .. }
-        | Fast::MovsImm { .. }
-        | Fast::AddReg { .. }
-        | Fast::SubReg { .. }
-        | Fast::MovReg { .. }
-        | Fast::ShiftedReg { .. }
-        | Fast::AddsImm { .. }
-        | Fast::SubsImm { .. }
-        | Fast::AddsReg { .. }
-        | Fast::SubsReg { .. }
-        | Fast::It { .. }
-        | Fast::LoadImm { .. }
-        | Fast::LoadReg { .. }
-        | Fast::LoadLit { .. }
-        | Fast::StoreImm { .. }
-        | Fast::StoreReg { .. }
-        | Fast::Mla { .. }
-        | Fast::Mul { .. }
-        | Fast::Muls { .. }
-        | Fast::Sxtb16 { .. }
-        | Fast::Sxtab16 { .. }
-        | Fast::Smlad { .. }
-        | Fast::Smla { .. }
-        | Fast::Smul { .. }
-        | Fast::Parallel { .. }
-        | Fast::Q32 { .. }
-        | Fast::Sel { .. }
-        | Fast::DspExtend { .. }
-        | Fast::PkhBt { .. }
-        | Fast::PkhTb { .. }
-        | Fast::Sat16 { .. }
-        | Fast::Smlaw { .. }
-        | Fast::SmladAny { .. }
-        | Fast::Smmla { .. }
-        | Fast::Usada8 { .. }
-        | Fast::Smlalxy { .. }
-        | Fast::Smlald { .. }
-        | Fast::Umaal { .. }
-        | Fast::MulLong { .. }
-        | Fast::Bfi { .. }
-        | Fast::Bfx { .. }
-        | Fast::Ext { .. }
-        | Fast::Clz { .. }
-        | Fast::Rev { .. }
-        | Fast::Sat { .. }
-        | Fast::Movt { .. }
-        | Fast::Dp { .. }
-        | Fast::DpRs { .. }
-        | Fast::DpsImm { .. }
-        | Fast::FpFused { .. }
-        | Fast::FpLdr { .. } => false,
-        _ => true,
-    }
-}
-
-/// Whether a fast form ends a block: it may write PC (branches, BX LR), or it has no fast form
-/// (the generic executor may do anything).
-fn ends_block(f: &Fast) -> bool {
-    matches!(
-        f,
-        Fast::Generic
-            | Fast::B { .. }
-            | Fast::BCond { .. }
-            | Fast::Cbz { .. }
-            | Fast::Bl { .. }
-            | Fast::BxLr
-    )
-}
-
 impl Thumb {
     /// Builds the block starting at `pc` (flash code, outside an IT block) and links it as a
     /// successor of `prev`, or `NONE` when `pc` is not flash code or cannot be fetched (the
     /// interpreter's step runs it).
     #[cold]
     #[inline(never)]
-    fn build_block(&mut self, bus: &Bus, pc: u32, prev: u32) -> u32 {
+    fn build_block(&mut self, bus: &Bus, stats: &mut Stats, pc: u32, prev: u32) -> u32 {
         let mut prev = prev;
         if self.blocks.ops.len() + MAX_OPS > MAX_ARENA || self.blocks.mask != bus.fetch_mask {
+            let BlockCache {
+                blocks, pending, ..
+            } = &mut self.blocks;
+            flush(blocks, pending, stats);
             self.blocks.clear();
             self.blocks.mask = bus.fetch_mask;
             prev = NONE;
@@ -398,7 +350,8 @@ impl Thumb {
                 flags |= IN_IT | SP;
                 in_it -= 1;
             }
-            if may_write_sp(&slot.fast) {
+            let props = slot.fast.props();
+            if props.may_write_sp {
                 flags |= SP;
             }
             if let Fast::It { state } = slot.fast {
@@ -422,7 +375,7 @@ impl Thumb {
                 expect: UNKNOWN,
             });
             at = at.wrapping_add(u32::from(slot.len));
-            if ends_block(&slot.fast) {
+            if props.ends_block {
                 break;
             }
         }
@@ -432,7 +385,14 @@ impl Thumb {
         }
         let index = self.blocks.blocks.len() as u32;
         let last = &self.blocks.ops[first + len - 1];
-        let body = if ends_block(&last.fast) { len - 1 } else { len };
+        let body = if last.fast.props().ends_block {
+            len - 1
+        } else {
+            len
+        };
+        let lean = self.blocks.ops[first..first + len]
+            .iter()
+            .all(|op| op.flags & (CROSS | IN_IT) == 0);
         self.blocks.blocks.push(Block {
             first: first as u32,
             len: len as u32,
@@ -441,6 +401,8 @@ impl Thumb {
             sum: Vec::new(),
             sum_ok: false,
             dirty: false,
+            runs: 0,
+            lean,
         });
         self.blocks.insert(pc, index);
         if prev != NONE {
@@ -466,6 +428,24 @@ impl Thumb {
         stats: &mut Stats,
         budget: u64,
     ) -> RunExit {
+        let exit = self.block_batch::<TRACK>(cpu, bus, stats, budget);
+        if TRACK && !self.blocks.pending.is_empty() {
+            let BlockCache {
+                blocks, pending, ..
+            } = &mut self.blocks;
+            flush(blocks, pending, stats);
+        }
+        exit
+    }
+
+    #[inline(always)]
+    fn block_batch<const TRACK: bool>(
+        &mut self,
+        cpu: &mut Cpu,
+        bus: &mut Bus,
+        stats: &mut Stats,
+        budget: u64,
+    ) -> RunExit {
         self.sync_epoch(bus);
         if let Some(t) = Thumb::invalid_state(cpu) {
             return RunExit::Trap(t);
@@ -479,7 +459,7 @@ impl Thumb {
             if cpu.itstate == 0 {
                 bi = self.blocks.successor(prev, pc);
                 if bi == NONE {
-                    bi = self.build_block(bus, pc, prev);
+                    bi = self.build_block(bus, stats, pc, prev);
                 }
             }
             if bi == NONE {
@@ -488,6 +468,12 @@ impl Thumb {
                 left -= 1;
                 match self.step_cold(cpu, bus) {
                     Ok(d) => {
+                        if TRACK && !d.plain() {
+                            let BlockCache {
+                                blocks, pending, ..
+                            } = &mut self.blocks;
+                            flush(blocks, pending, stats);
+                        }
                         if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
                             return exit;
                         }
@@ -496,7 +482,12 @@ impl Thumb {
                 }
                 continue;
             }
-            let BlockCache { blocks, ops, .. } = &mut self.blocks;
+            let BlockCache {
+                blocks,
+                ops,
+                pending,
+                ..
+            } = &mut self.blocks;
             let b = &mut blocks[bi as usize];
             let (first, len, body) = (b.first as usize, b.len as usize, b.body as usize);
             if TRACK && b.dirty {
@@ -513,65 +504,18 @@ impl Thumb {
             // stacks or a new floor, and then the next instruction must look, as in the
             // interpreter).
             if TRACK && b.sum_ok && len as u64 <= left && !stats.stack_due(cpu) {
-                let body_ops = &ops[first..first + body];
-                let mut counted = 0;
-                for (i, op) in body_ops.iter().enumerate() {
-                    if op.flags & CROSS != 0 {
-                        bus.fetch_moved(op.pc);
-                    }
-                    let r = if op.flags & IN_IT == 0 {
-                        core.execute_fast(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
-                    } else {
-                        run_in_it(core, cpu, bus, op)
-                    };
-                    // The Cortex-M7's pipeline model, as after the interpreter's step.
-                    let r = match r {
-                        Ok(d) if core.timing.pipeline => {
-                            Ok(core.pipeline_cycles(&op.issue, op.pc, cpu.r[15], d))
-                        }
-                        r => r,
-                    };
-                    match r {
-                        Ok(d) if d.0 == op.expect => {
-                            bus.now += u64::from(d.cycles());
-                            if op.flags & SP != 0 {
-                                stats.watch_stack(cpu);
-                            }
-                            if bus.now >= bus.next_event {
-                                account(stats, &body_ops[counted..=i]);
-                                return RunExit::Event;
-                            }
-                        }
-                        Ok(d) => {
-                            // Another result: the instructions before it first.
-                            account(stats, &body_ops[counted..i]);
-                            counted = i + 1;
-                            if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
-                                return exit;
-                            }
-                        }
-                        Err(t) => {
-                            account(stats, &body_ops[counted..i]);
-                            return RunExit::Trap(t);
-                        }
-                    }
-                }
-                if counted == 0 {
-                    for &(class, k, cycles) in &b.sum {
-                        stats.add_retired(usize::from(class), u64::from(k), u64::from(cycles));
-                    }
+                let run = Run {
+                    bi,
+                    body,
+                    ops: &ops[first..first + len],
+                };
+                let exit = if b.lean && !core.timing.pipeline {
+                    bulk::<true>(core, cpu, bus, stats, blocks, pending, &run)
                 } else {
-                    account(stats, &body_ops[counted..]);
-                }
-                if body < len {
-                    match run_op(core, cpu, bus, &ops[first + body]) {
-                        Ok(d) => {
-                            if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
-                                return exit;
-                            }
-                        }
-                        Err(t) => return RunExit::Trap(t),
-                    }
+                    bulk::<false>(core, cpu, bus, stats, blocks, pending, &run)
+                };
+                if let Some(exit) = exit {
+                    return exit;
                 }
                 left -= len as u64;
                 prev = bi;
@@ -586,7 +530,10 @@ impl Thumb {
                     Ok(d) => {
                         if TRACK && i < body && op.expect == UNKNOWN && d.plain() {
                             op.expect = d.0;
-                            b.dirty = true;
+                            blocks[bi as usize].dirty = true;
+                        }
+                        if TRACK && !d.plain() {
+                            flush(blocks, pending, stats);
                         }
                         if let Some(exit) = retire::<TRACK>(cpu, bus, stats, d) {
                             return exit;
@@ -600,4 +547,103 @@ impl Thumb {
         }
         RunExit::Budget
     }
+}
+
+/// A block to run in bulk: its operations and which of them are its body.
+struct Run<'a> {
+    bi: u32,
+    body: usize,
+    ops: &'a [Op],
+}
+
+/// Runs a block whose body has its expected results summed (see the module documentation):
+/// each operation through its fast form, the clock, the stack marks (after those that may
+/// write SP) and the event check after each; the body's statistics at once when every body
+/// instruction returned what it was expected to (as a pending run of the block, added by
+/// [`flush`]), otherwise the instructions before the first that did not, then that one as the
+/// interpreter accounts it (the block's last instruction, never expected, is so always).
+/// `None` when the block ran to its end. `LEAN`: no operation crosses a flash granule or sits
+/// in an IT block, and the core has no pipeline model.
+#[inline(always)]
+fn bulk<const LEAN: bool>(
+    core: &mut Core,
+    cpu: &mut Cpu,
+    bus: &mut Bus,
+    stats: &mut Stats,
+    blocks: &mut [Block],
+    pending: &mut Vec<u32>,
+    run: &Run,
+) -> Option<RunExit> {
+    let ops = run.ops;
+    // Operations before this index are accounted (or in the block's run).
+    let mut counted = 0;
+    for (i, op) in ops.iter().enumerate() {
+        if !LEAN && op.flags & CROSS != 0 {
+            bus.fetch_moved(op.pc);
+        }
+        let r = if LEAN || op.flags & IN_IT == 0 {
+            core.execute_fast(cpu, bus, &op.fast, &op.instr, op.pc, u32::from(op.len))
+        } else {
+            run_in_it(core, cpu, bus, op)
+        };
+        // A trap travels as `Done::TRAPPED` (never expected), so that one compare tells the
+        // expected result from anything else.
+        let d = match r {
+            // The Cortex-M7's pipeline model, as after the interpreter's step.
+            Ok(d) if !LEAN && core.timing.pipeline => {
+                core.pipeline_cycles(&op.issue, op.pc, cpu.r[15], d)
+            }
+            Ok(d) => d,
+            Err(t) => {
+                core.trap = Some(t);
+                Done::TRAPPED
+            }
+        };
+        if d.0 == op.expect {
+            bus.now += u64::from(d.cycles());
+            if op.flags & SP != 0 {
+                stats.watch_stack(cpu);
+            }
+            if bus.now >= bus.next_event {
+                account(stats, &ops[counted..=i]);
+                return Some(RunExit::Event);
+            }
+            continue;
+        }
+        // Another result, or the last instruction: the instructions before it first.
+        if counted == 0 && i == run.body {
+            let b = &mut blocks[run.bi as usize];
+            if b.runs == 0 {
+                pending.push(run.bi);
+            }
+            b.runs += 1;
+        } else {
+            account(stats, &ops[counted..i]);
+        }
+        counted = i + 1;
+        if d == Done::TRAPPED {
+            if let Some(t) = core.trap.take() {
+                return Some(RunExit::Trap(t));
+            }
+        }
+        if !d.plain() {
+            // Calls and returns read the per-class statistics (regions of interest).
+            flush(blocks, pending, stats);
+        }
+        if let Some(exit) = retire::<true>(cpu, bus, stats, d) {
+            return Some(exit);
+        }
+    }
+    if counted == 0 {
+        // A block without a last instruction (cut at `MAX_OPS` or before code the engine
+        // does not take): all of it is body.
+        let b = &mut blocks[run.bi as usize];
+        if b.runs == 0 {
+            pending.push(run.bi);
+        }
+        b.runs += 1;
+    } else if counted < ops.len() {
+        account(stats, &ops[counted..]);
+    }
+    None
 }

@@ -19,7 +19,8 @@
 //! `fast_forms_equal_the_generic_executor` in this file checks that on random instructions and
 //! states; a change of the generic executor's semantics or cycle costs must be mirrored here.
 //! Inside an IT block, once the condition passed, the forms of [`Fast::same_in_it`] run as
-//! outside it and the others take the generic executor (flag suppression).
+//! outside it and the others take the generic executor (flag suppression); [`Fast::props`]
+//! is the one table of such per-form properties.
 
 use super::mem::{self, Align};
 use super::ops::{self, count};
@@ -419,72 +420,107 @@ fn reg_value(op2: Operand2) -> Option<u8> {
     }
 }
 
+/// What the engines need to know of a fast form, as data: one row per variant in
+/// [`Fast::props`] (the interpreter's IT path and the block engine read the same row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Props {
+    /// The form does inside an IT block (condition passed) exactly what it does outside.
+    /// Not so for the flag-setting forms, which may come from 16-bit encodings that set no
+    /// flags inside an IT block (ARMv7-M A7.3.3): those run the generic executor there.
+    pub(crate) same_in_it: bool,
+    /// The form may write SP (the stack marks look at SP after it). Every other form writes
+    /// only registers that [`lower`] checked to be neither SP nor PC, or none at all.
+    pub(crate) may_write_sp: bool,
+    /// The form may leave the straight line: it may write PC (branches, BL, BX LR), or it is
+    /// [`Fast::Generic`] (the generic executor may do anything). It ends a block.
+    pub(crate) ends_block: bool,
+}
+
 impl Fast {
+    /// The form's properties (see [`Props`]). Every variant has its own row and no
+    /// wildcard: a new variant does not compile until it is classified.
+    pub(crate) fn props(&self) -> Props {
+        // (same_in_it, may_write_sp, ends_block)
+        let (same_in_it, may_write_sp, ends_block) = match *self {
+            Fast::Generic => (false, true, true),
+            // Conservatively: an FP form's core-register writes are not listed here.
+            Fast::Fp { .. } => (true, true, false),
+            Fast::AddImm { .. }
+            | Fast::RsbImm { .. }
+            | Fast::AndImm { .. }
+            | Fast::OrrImm { .. }
+            | Fast::EorImm { .. }
+            | Fast::MovImm { .. }
+            | Fast::AddReg { .. }
+            | Fast::SubReg { .. }
+            | Fast::MovReg { .. }
+            | Fast::ShiftedReg { .. } => (true, false, false),
+            Fast::MovsImm { .. }
+            | Fast::AddsImm { .. }
+            | Fast::SubsImm { .. }
+            | Fast::AddsReg { .. }
+            | Fast::SubsReg { .. }
+            | Fast::Muls { .. }
+            | Fast::DpsImm { .. } => (false, false, false),
+            Fast::Dp { s, .. } | Fast::DpRs { s, .. } => (!s, false, false),
+            Fast::B { .. } | Fast::BCond { .. } | Fast::Cbz { .. } => (false, false, true),
+            // IT inside an IT block is UNPREDICTABLE: the generic executor decides.
+            Fast::It { .. } => (false, false, false),
+            Fast::LoadImm { .. }
+            | Fast::LoadReg { .. }
+            | Fast::LoadLit { .. }
+            | Fast::StoreImm { .. }
+            | Fast::StoreReg { .. } => (true, false, false),
+            Fast::LoadWb { rn, .. } | Fast::StoreWb { rn, .. } => (true, rn == 13, false),
+            Fast::LoadDual { rn, wback, .. }
+            | Fast::StoreDual { rn, wback, .. }
+            | Fast::Multi { rn, wback, .. } => (true, wback && rn == 13, false),
+            Fast::Mla { .. }
+            | Fast::Mul { .. }
+            | Fast::Sxtb16 { .. }
+            | Fast::Sxtab16 { .. }
+            | Fast::Smlad { .. }
+            | Fast::Smla { .. }
+            | Fast::Smul { .. }
+            | Fast::Parallel { .. }
+            | Fast::Q32 { .. }
+            | Fast::Sel { .. }
+            | Fast::DspExtend { .. }
+            | Fast::PkhBt { .. }
+            | Fast::PkhTb { .. }
+            | Fast::Sat16 { .. }
+            | Fast::Smlaw { .. }
+            | Fast::SmladAny { .. }
+            | Fast::Smmla { .. }
+            | Fast::Usada8 { .. }
+            | Fast::Smlalxy { .. }
+            | Fast::Smlald { .. }
+            | Fast::Umaal { .. }
+            | Fast::MulLong { .. }
+            | Fast::Bfi { .. }
+            | Fast::Bfx { .. }
+            | Fast::Ext { .. }
+            | Fast::Clz { .. }
+            | Fast::Rev { .. }
+            | Fast::Sat { .. }
+            | Fast::Movt { .. }
+            | Fast::FpFused { .. }
+            | Fast::FpLdr { .. } => (true, false, false),
+            Fast::AddSpImm { .. } => (true, true, false),
+            Fast::Bl { .. } | Fast::BxLr => (true, false, true),
+        };
+        Props {
+            same_in_it,
+            may_write_sp,
+            ends_block,
+        }
+    }
+
     /// Whether this form does inside an IT block (condition passed) exactly what it does
-    /// outside: everything but the flag-setting forms, which may come from 16-bit encodings
-    /// that set no flags inside an IT block (ARMv7-M A7.3.3). Forms not listed run the
-    /// generic executor there.
+    /// outside ([`Props::same_in_it`]).
+    #[inline]
     pub(crate) fn same_in_it(&self) -> bool {
-        matches!(
-            self,
-            Fast::Fp { .. }
-                | Fast::AddImm { .. }
-                | Fast::RsbImm { .. }
-                | Fast::AndImm { .. }
-                | Fast::OrrImm { .. }
-                | Fast::EorImm { .. }
-                | Fast::MovImm { .. }
-                | Fast::AddReg { .. }
-                | Fast::SubReg { .. }
-                | Fast::MovReg { .. }
-                | Fast::ShiftedReg { .. }
-                | Fast::LoadImm { .. }
-                | Fast::LoadReg { .. }
-                | Fast::LoadWb { .. }
-                | Fast::LoadLit { .. }
-                | Fast::StoreImm { .. }
-                | Fast::StoreReg { .. }
-                | Fast::StoreWb { .. }
-                | Fast::Mla { .. }
-                | Fast::Mul { .. }
-                | Fast::Sxtb16 { .. }
-                | Fast::Sxtab16 { .. }
-                | Fast::Smlad { .. }
-                | Fast::Smla { .. }
-                | Fast::Smul { .. }
-                | Fast::Parallel { .. }
-                | Fast::Q32 { .. }
-                | Fast::Sel { .. }
-                | Fast::DspExtend { .. }
-                | Fast::PkhBt { .. }
-                | Fast::PkhTb { .. }
-                | Fast::Sat16 { .. }
-                | Fast::Smlaw { .. }
-                | Fast::SmladAny { .. }
-                | Fast::Smmla { .. }
-                | Fast::Usada8 { .. }
-                | Fast::Smlalxy { .. }
-                | Fast::Smlald { .. }
-                | Fast::Umaal { .. }
-                | Fast::MulLong { .. }
-                | Fast::Bfi { .. }
-                | Fast::Bfx { .. }
-                | Fast::Ext { .. }
-                | Fast::Clz { .. }
-                | Fast::Rev { .. }
-                | Fast::Sat { .. }
-                | Fast::Movt { .. }
-                | Fast::Dp { s: false, .. }
-                | Fast::DpRs { s: false, .. }
-                | Fast::LoadDual { .. }
-                | Fast::StoreDual { .. }
-                | Fast::Multi { .. }
-                | Fast::AddSpImm { .. }
-                | Fast::Bl { .. }
-                | Fast::BxLr
-                | Fast::FpFused { .. }
-                | Fast::FpLdr { .. }
-        )
+        self.props().same_in_it
     }
 }
 
