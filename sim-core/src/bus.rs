@@ -120,6 +120,12 @@ pub struct Bus {
     /// Granule mask of the flash accelerator; 0 when the board has none, so that
     /// `(pc ^ fetch_at) & fetch_mask != 0` (the run loop's test) is never true.
     pub fetch_mask: u32,
+    /// By 256 MiB window of the address space (`addr >> 28`): the region of the last data
+    /// access there that hit backed memory, tried first by the next one in the window (one
+    /// bounds test instead of a search of the map; code, SRAM and peripherals lie in
+    /// different windows, so that a kernel reading weights from flash and activations from
+    /// SRAM hits both).
+    hot: [usize; 16],
 }
 
 impl Bus {
@@ -141,6 +147,7 @@ impl Bus {
             code_epoch: 0,
             fetch_at: 0,
             fetch_mask: map.accel.as_ref().map_or(0, |a| a.granule_mask()),
+            hot: [0; 16],
             map,
         }
     }
@@ -283,7 +290,7 @@ impl Bus {
     /// Reads a byte.
     #[inline(always)]
     pub fn read8(&mut self, addr: u32) -> Result<u32, BusError> {
-        for r in &self.map.regions {
+        if let Some(r) = self.map.regions.get(self.hot[(addr >> 28) as usize]) {
             if let Some(off) = r.offset(addr, 1) {
                 let (v, ws) = (u32::from(r.data[off]), r.wait_states);
                 if ws != 0 {
@@ -292,13 +299,13 @@ impl Bus {
                 return Ok(v);
             }
         }
-        self.read_slow(addr, 1)
+        self.read_miss(addr, 1)
     }
 
     /// Reads a little-endian halfword (any alignment; alignment rules are the executor's).
     #[inline(always)]
     pub fn read16(&mut self, addr: u32) -> Result<u32, BusError> {
-        for r in &self.map.regions {
+        if let Some(r) = self.map.regions.get(self.hot[(addr >> 28) as usize]) {
             if let Some(off) = r.offset(addr, 2) {
                 let v = u32::from(u16::from_le_bytes([r.data[off], r.data[off + 1]]));
                 let ws = r.wait_states;
@@ -308,13 +315,13 @@ impl Bus {
                 return Ok(v);
             }
         }
-        self.read_slow(addr, 2)
+        self.read_miss(addr, 2)
     }
 
     /// Reads a little-endian word.
     #[inline(always)]
     pub fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
-        for r in &self.map.regions {
+        if let Some(r) = self.map.regions.get(self.hot[(addr >> 28) as usize]) {
             if let Some(off) = r.offset(addr, 4) {
                 let b = &r.data[off..off + 4];
                 let v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
@@ -325,7 +332,7 @@ impl Bus {
                 return Ok(v);
             }
         }
-        self.read_slow(addr, 4)
+        self.read_miss(addr, 4)
     }
 
     /// Writes a byte.
@@ -349,7 +356,7 @@ impl Bus {
     /// Writes `width` bytes of `v`, little-endian.
     #[inline(always)]
     pub fn write(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
-        for r in &mut self.map.regions {
+        if let Some(r) = self.map.regions.get_mut(self.hot[(addr >> 28) as usize]) {
             if let Some(off) = r.offset(addr, u32::from(width)) {
                 if !r.writable() {
                     return self.program_flash(addr, width, v);
@@ -364,7 +371,38 @@ impl Bus {
                 return Ok(());
             }
         }
-        self.write_slow(addr, width, v)
+        self.write_miss(addr, width, v)
+    }
+
+    /// A read outside the region of the last access: another region becomes the hot one,
+    /// or the read goes to a device.
+    #[cold]
+    #[inline(never)]
+    fn read_miss(&mut self, addr: u32, width: Width) -> Result<u32, BusError> {
+        match self.map.find(addr, u32::from(width)) {
+            Some((i, _)) => {
+                self.hot[(addr >> 28) as usize] = i;
+                match width {
+                    1 => self.read8(addr),
+                    2 => self.read16(addr),
+                    _ => self.read32(addr),
+                }
+            }
+            None => self.read_slow(addr, width),
+        }
+    }
+
+    /// A write outside the region of the last access (see [`Bus::read_miss`]).
+    #[cold]
+    #[inline(never)]
+    fn write_miss(&mut self, addr: u32, width: Width, v: u32) -> Result<(), BusError> {
+        match self.map.find(addr, u32::from(width)) {
+            Some((i, _)) => {
+                self.hot[(addr >> 28) as usize] = i;
+                self.write(addr, width, v)
+            }
+            None => self.write_slow(addr, width, v),
+        }
     }
 
     fn device_at(&self, addr: u32) -> Option<usize> {
