@@ -33,12 +33,18 @@
 //! The statistics of a block's body are added at once: each operation remembers what it
 //! returned the first time it ran in its block (class and cycles, as the executor, the timing
 //! table and the pipeline model made them in the block's static context), the block keeps
-//! their sum by class, and a later run whose every instruction returns exactly that adds the
-//! sum; an instruction that returns anything else (wait states, a divide's latency, a failed
-//! condition, another pipeline pairing) is accounted as itself, as the interpreter does. The
-//! clock still advances after every instruction (devices and the flash model read it), the
-//! event check follows each, and the stack marks look at SP after each instruction that may
-//! write it.
+//! their sum by class, and a later run whose every instruction returns exactly that counts
+//! one more run of the block; the counted runs' sums go into the statistics before anything
+//! reads the per-class figures (a call or return, where regions of interest and functions
+//! take their snapshots, and the end of the batch). An instruction that returns anything else
+//! (wait states, a divide's latency, a failed condition, another pipeline pairing, a trap)
+//! is accounted as itself, as the interpreter does; so is the block's last instruction (a
+//! branch, whose result depends on its condition). One compare per instruction tells the
+//! two apart: a trap travels as `Done::TRAPPED`, which is never expected. The clock still
+//! advances after every instruction (devices and the flash model read it), the event check
+//! follows each, and the stack marks look at SP after each instruction that may write it
+//! ([`Fast::props`] says which). Blocks without granule crossings or IT instructions run
+//! through a copy of the loop without those tests (on cores without the pipeline model).
 //! `tests/engines.rs` runs every quick test ELF and random programs with interrupts under
 //! both engines and compares instructions, cycles, registers, memory, statistics and energy.
 
