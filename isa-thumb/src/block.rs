@@ -64,7 +64,7 @@ use sim_core::{Bus, Cpu, Trap};
 pub enum Engine {
     /// One instruction at a time through the decode cache: the reference.
     Interp,
-    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default, 13-20%
+    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default, 5-19%
     /// fewer host instructions per simulated one than the interpreter (cachegrind, README;
     /// 1.07-1.53x its speed on the wall clock in `scripts/bench.sh`).
     #[default]
