@@ -43,7 +43,7 @@
 //! two apart: a trap travels as `Done::TRAPPED`, which is never expected. The clock still
 //! advances after every instruction (devices and the flash model read it), the event check
 //! follows each, and the stack marks look at SP after each instruction that may write it
-//! ([`Fast::props`] says which). Blocks without granule crossings or IT instructions run
+//! (`Fast::props` says which). Blocks without granule crossings or IT instructions run
 //! through a copy of the loop without those tests (on cores without the pipeline model).
 //! `tests/engines.rs` runs every quick test ELF and random programs with interrupts under
 //! both engines and compares instructions, cycles, registers, memory, statistics and energy.
