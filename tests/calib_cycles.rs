@@ -82,7 +82,7 @@ fn calibration_kernels_on_cortex_m0plus() {
 }
 
 /// Cortex-M4 (DDI 0439B Table 3-1, §3.3.2): ALU, MUL, MLA, DSP, VADD 1 (VFMA approximated
-/// 1, see docs/timing.md); LDR 2, 1 when it pipelines behind a load or an immediate-offset
+/// 1, see docs/timing.md), VDIV 14; LDR 2, 1 when it pipelines behind a load or an immediate-offset
 /// store and does not use that load's result as address; STR immediate 1; B taken 1 + P,
 /// P = 1 for these 16-bit targets. The loop: SUBS 1 + BNE 2 = 3.
 #[test]
@@ -111,6 +111,9 @@ fn calibration_kernels_on_cortex_m4() {
             ("k_fadd_dep", 16 * (8 + 3)),
             ("k_fadd_indep", 16 * (8 + 3)),
             ("k_fma_dep", 16 * (8 + 3)),
+            ("k_fma_indep", 16 * (8 + 3)),
+            // VDIV 14 (DDI 0439B Table 7-1).
+            ("k_fdiv_dep", 16 * (8 * 14 + 3)),
         ],
     );
 }
@@ -121,7 +124,9 @@ fn calibration_kernels_on_cortex_m4() {
 /// ALU or MAC or FP + load/store, ..., a branch only second; one shifter op, one load/store,
 /// one MAC, one FP op per cycle) and it does not use that one's result; a load or multiply
 /// result used in the next issue cycle stalls 1 (an MLA's accumulator does not); a
-/// correctly predicted branch costs 1, a mispredicted one 1 + 3. The loop: SUBS pairs with
+/// correctly predicted branch costs 1, a mispredicted one 1 + 3; an FP result is ready its
+/// latency after issue (F32: VADD 3, VFMA 5 with the accumulator read 2 late, VDIV 16;
+/// F64: VADD 4, VFMA 11 with the accumulator 3 late, VDIV 30). The loop: SUBS pairs with
 /// the body's last instruction (0) and the predicted BNE takes 1 — or SUBS 1 and BNE paired
 /// behind it when the body ends in a branch.
 #[test]
@@ -160,10 +165,24 @@ fn calibration_kernels_on_cortex_m7() {
             ("k_load_alu", 16 * (4 + 1)),
             // One shifter op per cycle.
             ("k_shift_indep", 16 * (8 + 1)),
-            // One FP op per cycle (FP result latencies are not modelled).
-            ("k_fadd_dep", 16 * (8 + 1)),
+            // FP results (timing.rs CORTEX_M7, from Arm's LLVM and GCC Cortex-M7 models):
+            // VADD.F32 ready 3 cycles after issue, so a chain issues every 3 cycles; the
+            // loop's SUBS pairs with the last VADD and BNE fills one of the gap's cycles: 8 x
+            // 3 per iteration.
+            ("k_fadd_dep", 16 * (8 * 3)),
+            // Four accumulators: each is ready again before its next use; one FP op per
+            // cycle.
             ("k_fadd_indep", 16 * (8 + 1)),
-            ("k_fma_dep", 16 * (8 + 1)),
+            // VFMA.F32: result 5, accumulator read 2 late: a chain issues every 3 cycles.
+            ("k_fma_dep", 16 * (8 * 3)),
+            ("k_fma_indep", 16 * (8 + 1)),
+            // VDIV.F32: 16, one at a time; the loop hides in the wait.
+            ("k_fdiv_dep", 16 * (8 * 16)),
+            // Double precision: VADD.F64 4; VFMA.F64 11 with the accumulator 3 late: 8;
+            // VDIV.F64 30.
+            ("k_dadd_dep", 16 * (8 * 4)),
+            ("k_dfma_dep", 16 * (8 * 8)),
+            ("k_ddiv_dep", 16 * (8 * 30)),
         ],
     );
 }

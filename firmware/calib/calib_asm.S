@@ -190,4 +190,42 @@ KERNEL k_fma_dep
     vfma.f32 s0, s1, s2
     .endr
     LOOP_END
+
+/* 8 VFMAs into 4 independent accumulators. */
+KERNEL k_fma_indep
+    .rept 2
+    vfma.f32 s0, s4, s5
+    vfma.f32 s1, s4, s5
+    vfma.f32 s2, s4, s5
+    vfma.f32 s3, s4, s5
+    .endr
+    LOOP_END
+
+/* 8 dependent single-precision divides. */
+KERNEL k_fdiv_dep
+    .rept 8
+    vdiv.f32 s0, s0, s1
+    .endr
+    LOOP_END
+#endif
+
+#if defined(__ARM_FP) && (__ARM_FP & 8)
+/* Double precision (FPv5-D16): 8 dependent adds, 8 dependent VFMAs, 8 dependent divides. */
+KERNEL k_dadd_dep
+    .rept 8
+    vadd.f64 d0, d0, d1
+    .endr
+    LOOP_END
+
+KERNEL k_dfma_dep
+    .rept 8
+    vfma.f64 d0, d1, d2
+    .endr
+    LOOP_END
+
+KERNEL k_ddiv_dep
+    .rept 8
+    vdiv.f64 d0, d0, d1
+    .endr
+    LOOP_END
 #endif

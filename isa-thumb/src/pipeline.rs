@@ -16,13 +16,19 @@
 //! - a register written by a load or a multiply arrives one cycle late: an instruction that
 //!   reads it as an early operand in the very next issue cycle stalls
 //!   [`Timing::result_stall`] cycles (an accumulator or a store's data is read late);
-//! - branches are predicted by a table of [`BTAC_ENTRIES`] entries (see [`Pipe::predict`]).
+//! - branches are predicted by a table of [`BTAC_ENTRIES`] entries (see [`Pipe::predict`]);
+//! - an FP register is ready [`Timing::fp_latency`] cycles after the instruction writing it
+//!   issued (by its [`FpLat`] class); an instruction reading it waits until then (an operand
+//!   read late, an accumulator or a store's data, [`Timing::fp_late_read`] cycles less), and
+//!   a divide or square root waits for the previous one to finish. The model keeps its own
+//!   count of issue cycles for this (`Pipe::now`).
 
 use crate::dsp::DspInstr;
 use crate::exec::Done;
 use crate::fp::FpInstr;
+use crate::fp::{BinOp, UnOp};
 use crate::instr::{DpOp, Instr, MulLongOp, Offset, Operand2, ShiftType};
-use crate::timing::{IssueClass, Timing, ISSUE_CLASSES};
+use crate::timing::{FpLat, IssueClass, Timing, ISSUE_CLASSES};
 use sim_core::isa::{Flow, InstrClass};
 
 /// What the pipeline model needs of one instruction.
@@ -42,6 +48,28 @@ pub struct Issue {
     pub flags_out: bool,
     /// Whether its result arrives one cycle late (loads, multiplies).
     pub late: bool,
+    /// FP registers read at issue (bit n: Sn; a D register is its two S halves).
+    pub fp_src: u32,
+    /// FP registers read late (a multiply-accumulate's accumulator, a store's data).
+    pub fp_late: u32,
+    /// FP registers written.
+    pub fp_dst: u32,
+    /// Latency class of what it writes (and of its late reads).
+    pub fp_lat: FpLat,
+}
+
+/// The S registers of FP register `r` (a D register when `dp`: its two halves).
+fn fs(dp: bool, r: u8) -> u32 {
+    if dp {
+        3u32.checked_shl(2 * u32::from(r)).unwrap_or(0)
+    } else {
+        1u32.checked_shl(u32::from(r)).unwrap_or(0)
+    }
+}
+
+/// `count` consecutive FP registers from `r` (VLDM/VSTM).
+fn fs_run(dp: bool, r: u8, count: u8) -> u32 {
+    (0..count).fold(0, |m, i| m | fs(dp, r.wrapping_add(i)))
 }
 
 fn bit(r: u8) -> u16 {
@@ -66,6 +94,10 @@ impl Issue {
         flags_in: false,
         flags_out: false,
         late: false,
+        fp_src: 0,
+        fp_late: 0,
+        fp_dst: 0,
+        fp_lat: FpLat::None,
     };
 
     fn new(class: IssueClass, src: u16, dst: u16) -> Issue {
@@ -250,27 +282,156 @@ impl Issue {
 
     fn fp(op: &FpInstr) -> Issue {
         use IssueClass as C;
+        // An FP data-processing instruction: reads `src` at issue and `acc` late, writes `dst`.
+        let dp_op = |lat: FpLat, src: u32, acc: u32, dst: u32| Issue {
+            fp_src: src,
+            fp_late: acc,
+            fp_dst: dst,
+            fp_lat: lat,
+            ..Issue::new(C::Fp, 0, 0)
+        };
+        let alu = |dp: bool| if dp { FpLat::DpAdd } else { FpLat::Sp };
         match *op {
-            FpInstr::LdSt { load, rn, .. } => {
-                Issue::new(if load { C::Load } else { C::Store }, bit(rn), 0)
+            FpInstr::Bin { op, dp, d, n, m } => {
+                let (src, acc, dst) = (fs(dp, n) | fs(dp, m), fs(dp, d), fs(dp, d));
+                match op {
+                    BinOp::Mla | BinOp::Mls | BinOp::Nmla | BinOp::Nmls => {
+                        dp_op(if dp { FpLat::DpMac } else { FpLat::SpMac }, src, acc, dst)
+                    }
+                    BinOp::Fma | BinOp::Fms | BinOp::Fnma | BinOp::Fnms => {
+                        dp_op(if dp { FpLat::DpMac } else { FpLat::SpFma }, src, acc, dst)
+                    }
+                    BinOp::Div => dp_op(if dp { FpLat::DivDp } else { FpLat::DivSp }, src, 0, dst),
+                    BinOp::Mul | BinOp::Nmul => {
+                        dp_op(if dp { FpLat::DpMul } else { FpLat::Sp }, src, 0, dst)
+                    }
+                    BinOp::Add | BinOp::Sub | BinOp::MaxNm | BinOp::MinNm => {
+                        dp_op(alu(dp), src, 0, dst)
+                    }
+                }
             }
-            FpInstr::LdStM { rn, wback, .. } => {
-                Issue::new(C::Serial, bit(rn), if wback { bit(rn) } else { 0 })
+            FpInstr::Un { op, dp, d, m } => {
+                let lat = match (op, dp) {
+                    (UnOp::Sqrt, true) => FpLat::DivDp,
+                    (UnOp::Sqrt, false) => FpLat::DivSp,
+                    _ => alu(dp),
+                };
+                dp_op(lat, fs(dp, m), 0, fs(dp, d))
             }
-            FpInstr::MovCore { to_core, rt, .. } | FpInstr::MovScalar { to_core, rt, .. } => {
-                if to_core {
-                    Issue::new(C::Fp, 0, bit(rt))
+            FpInstr::MovImm { dp, d, .. } => dp_op(alu(dp), 0, 0, fs(dp, d)),
+            FpInstr::Cmp { dp, d, m, zero, .. } => dp_op(
+                FpLat::None,
+                fs(dp, d) | if zero { 0 } else { fs(dp, m) },
+                0,
+                0,
+            ),
+            FpInstr::CvtSD { to_dp, d, m } => dp_op(FpLat::DpAdd, fs(!to_dp, m), 0, fs(to_dp, d)),
+            FpInstr::CvtHalf {
+                to_half, dp, d, m, ..
+            } => dp_op(alu(dp), fs(dp && to_half, m), 0, fs(dp && !to_half, d)),
+            FpInstr::CvtToInt { dp, d, m, .. } => dp_op(alu(dp), fs(dp, m), 0, fs(false, d)),
+            FpInstr::CvtFromInt { dp, d, m, .. } => dp_op(alu(dp), fs(false, m), 0, fs(dp, d)),
+            FpInstr::CvtFixed { dp, d, .. } => dp_op(alu(dp), fs(dp, d), 0, fs(dp, d)),
+            FpInstr::Sel { dp, d, n, m, .. } => Issue {
+                flags_in: true,
+                ..dp_op(alu(dp), fs(dp, n) | fs(dp, m), 0, fs(dp, d))
+            },
+            FpInstr::LdSt {
+                load, dp, d, rn, ..
+            } => {
+                if load {
+                    Issue {
+                        fp_dst: fs(dp, d),
+                        fp_lat: FpLat::Load,
+                        ..Issue::new(C::Load, bit(rn), 0)
+                    }
                 } else {
-                    Issue::new(C::Fp, bit(rt), 0)
+                    Issue {
+                        fp_late: fs(dp, d),
+                        fp_lat: FpLat::Store,
+                        ..Issue::new(C::Store, bit(rn), 0)
+                    }
+                }
+            }
+            FpInstr::LdStM {
+                load,
+                dp,
+                d,
+                count,
+                rn,
+                wback,
+                ..
+            } => {
+                let regs = fs_run(dp, d, count);
+                let wb = if wback { bit(rn) } else { 0 };
+                if load {
+                    Issue {
+                        fp_dst: regs,
+                        fp_lat: FpLat::Load,
+                        ..Issue::new(C::Serial, bit(rn), wb)
+                    }
+                } else {
+                    Issue {
+                        fp_late: regs,
+                        fp_lat: FpLat::Store,
+                        ..Issue::new(C::Serial, bit(rn), wb)
+                    }
+                }
+            }
+            FpInstr::MovCore { to_core, s, rt } => {
+                if to_core {
+                    Issue {
+                        fp_src: fs(false, s),
+                        ..Issue::new(C::Fp, 0, bit(rt))
+                    }
+                } else {
+                    Issue {
+                        fp_dst: fs(false, s),
+                        fp_lat: FpLat::Sp,
+                        ..Issue::new(C::Fp, bit(rt), 0)
+                    }
+                }
+            }
+            FpInstr::MovScalar { to_core, d, x, rt } => {
+                let half = 1u32
+                    .checked_shl(2 * u32::from(d) + u32::from(x & 1))
+                    .unwrap_or(0);
+                if to_core {
+                    Issue {
+                        fp_src: half,
+                        ..Issue::new(C::Fp, 0, bit(rt))
+                    }
+                } else {
+                    Issue {
+                        fp_dst: half,
+                        fp_lat: FpLat::Sp,
+                        ..Issue::new(C::Fp, bit(rt), 0)
+                    }
                 }
             }
             FpInstr::MovCore2 {
-                to_core, rt, rt2, ..
+                to_core,
+                dp,
+                m,
+                rt,
+                rt2,
             } => {
-                if to_core {
-                    Issue::new(C::Fp, 0, bits(&[rt, rt2]))
+                let regs = if dp {
+                    fs(true, m)
                 } else {
-                    Issue::new(C::Fp, bits(&[rt, rt2]), 0)
+                    fs(false, m) | fs(false, m.wrapping_add(1))
+                };
+                if to_core {
+                    Issue {
+                        fp_src: regs,
+                        ..Issue::new(C::Fp, 0, bits(&[rt, rt2]))
+                    }
+                } else {
+                    Issue {
+                        fp_dst: regs,
+                        fp_lat: FpLat::Sp,
+                        ..Issue::new(C::Fp, bits(&[rt, rt2]), 0)
+                    }
                 }
             }
             FpInstr::Vmrs { rt } => Issue {
@@ -278,7 +439,6 @@ impl Issue {
                 ..Issue::new(C::Serial, 0, bit(rt))
             },
             FpInstr::Vmsr { rt } => Issue::new(C::Serial, bit(rt), 0),
-            _ => Issue::new(C::Fp, 0, 0),
         }
     }
 }
@@ -309,6 +469,14 @@ pub struct Pipe {
     late: u16,
     late_prev: u16,
     btac: [Btac; BTAC_ENTRIES],
+    /// Issue cycles so far (the sum of what `retire` returned): the cycle the next issue
+    /// cycle starts at; and the cycle the current one started at.
+    now: u64,
+    start: u64,
+    /// The cycle each FP register's pending result is ready (S0-S31), and the cycle the
+    /// divider is free.
+    fp_ready: [u64; 32],
+    div_free: u64,
 }
 
 impl Default for Pipe {
@@ -320,6 +488,10 @@ impl Default for Pipe {
             late: 0,
             late_prev: 0,
             btac: [Btac::default(); BTAC_ENTRIES],
+            now: 0,
+            start: 0,
+            fp_ready: [0; 32],
+            div_free: 0,
         }
     }
 }
@@ -331,6 +503,44 @@ impl Pipe {
         self.open = 0;
         self.late = 0;
         self.late_prev = 0;
+        // Pending FP results complete during the exception entry or return.
+        self.fp_ready = [0; 32];
+        self.div_free = 0;
+    }
+
+    /// The cycle an FP instruction `is` can issue at, by its operands and the divider.
+    #[inline(never)]
+    fn fp_ready_at(&self, t: &Timing, is: &Issue) -> u64 {
+        let mut at = 0;
+        let mut src = is.fp_src;
+        while src != 0 {
+            at = at.max(self.fp_ready[src.trailing_zeros() as usize]);
+            src &= src - 1;
+        }
+        let early = u64::from(t.fp_late_read[is.fp_lat as usize]);
+        let mut late = is.fp_late;
+        while late != 0 {
+            at = at.max(self.fp_ready[late.trailing_zeros() as usize].saturating_sub(early));
+            late &= late - 1;
+        }
+        if is.fp_lat.divider() {
+            at = at.max(self.div_free);
+        }
+        at
+    }
+
+    /// Records the results of an FP instruction `is` that issued at cycle `at`.
+    #[inline(never)]
+    fn fp_issued(&mut self, t: &Timing, is: &Issue, at: u64) {
+        let ready = at + u64::from(t.fp_latency[is.fp_lat as usize]);
+        let mut dst = is.fp_dst;
+        while dst != 0 {
+            self.fp_ready[dst.trailing_zeros() as usize] = ready;
+            dst &= dst - 1;
+        }
+        if is.fp_lat.divider() {
+            self.div_free = ready;
+        }
     }
 
     /// Branch prediction for a branch `is` at `pc` (of class `Branch` or `Indirect`) that
@@ -402,25 +612,37 @@ impl Pipe {
             cycles = self.predict(t, is, pc, taken, next, cycles);
         }
         let rest = d.0 & !0xFFFF_FFFF;
+        let fp = is.fp_src | is.fp_late | is.fp_dst != 0;
+        let fp_at = if fp { self.fp_ready_at(t, is) } else { 0 };
         // Second slot of the previous instruction's cycle?
         if cycles == 1
             && self.open & (1 << class) != 0
             && (is.src | is.dst) & self.open_dst == 0
             && !(is.flags_in && self.open_flags && !branch)
             && is.early & self.late_prev == 0
+            && fp_at <= self.start
         {
             self.open = 0;
             if is.late {
                 self.late |= is.dst;
             }
+            if fp {
+                self.fp_issued(t, is, self.start);
+            }
             return Done(rest);
         }
         // A new issue cycle.
-        let stall = if is.early & self.late != 0 {
+        let mut stall = if is.early & self.late != 0 {
             t.result_stall
         } else {
             0
         };
+        if fp {
+            stall = stall.max(fp_at.saturating_sub(self.now) as u32);
+            self.fp_issued(t, is, self.now + u64::from(stall));
+        }
+        self.start = self.now + u64::from(stall);
+        self.now = self.start + u64::from(cycles);
         self.late_prev = if stall != 0 { 0 } else { self.late };
         self.late = if is.late { is.dst } else { 0 };
         self.open = if cycles == 1 {

@@ -78,6 +78,54 @@ pub struct Timing {
     /// `pairs[f]` is set when an instruction of class `s` may issue in the same cycle as the
     /// instruction of class `f` before it (see [`IssueClass`]).
     pub pairs: [u16; ISSUE_CLASSES],
+    /// Pipeline model: FP result latency by [`FpLat`] class — cycles from an FP instruction's
+    /// issue until an instruction that reads its result at issue can issue (1: no wait).
+    /// All 0 on cores without the pipeline model (their FP costs are the table's above).
+    pub fp_latency: [u8; FP_LAT_CLASSES],
+    /// Pipeline model: cycles by which an operand read late (a multiply-accumulate's
+    /// accumulator, a store's data) may arrive after issue, by [`FpLat`] class.
+    pub fp_late_read: [u8; FP_LAT_CLASSES],
+}
+
+/// What an FP instruction's result latency is (`crate::pipeline`); the classes index
+/// [`Timing::fp_latency`] and [`Timing::fp_late_read`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum FpLat {
+    /// No FP result (compares, moves to core registers, VMRS/VMSR).
+    None = 0,
+    /// VLDR/VLDM/VPOP.
+    Load = 1,
+    /// VSTR/VSTM/VPUSH (their data is read late).
+    Store = 2,
+    /// Single precision VADD/VSUB/VMUL/VNMUL/VABS/VNEG/VMOV/VCVT/VRINT/VSEL/VMAXNM, and moves
+    /// from core registers.
+    Sp = 3,
+    /// Single precision VFMA/VFMS/VFNMA/VFNMS (fused).
+    SpFma = 4,
+    /// Single precision VMLA/VMLS/VNMLA/VNMLS (chained).
+    SpMac = 5,
+    /// Double precision VADD/VSUB/VABS/VNEG/VMOV/VCVT/...
+    DpAdd = 6,
+    /// Double precision VMUL/VNMUL.
+    DpMul = 7,
+    /// Double precision multiply-accumulates, fused or chained.
+    DpMac = 8,
+    /// Single precision VDIV/VSQRT (the divider takes one at a time).
+    DivSp = 9,
+    /// Double precision VDIV/VSQRT.
+    DivDp = 10,
+}
+
+/// Number of [`FpLat`] classes.
+pub const FP_LAT_CLASSES: usize = 11;
+
+impl FpLat {
+    /// Whether it uses the (unpipelined) divide/square-root unit.
+    #[inline]
+    pub fn divider(self) -> bool {
+        matches!(self, FpLat::DivSp | FpLat::DivDp)
+    }
 }
 
 /// How an instruction takes part in dual issue (`crate::pipeline`); the classes index
@@ -211,6 +259,8 @@ impl Timing {
         result_stall: 0,
         mispredict: 0,
         pairs: [0; ISSUE_CLASSES],
+        fp_latency: [0; FP_LAT_CLASSES],
+        fp_late_read: [0; FP_LAT_CLASSES],
     };
 
     /// Cortex-M3 (DDI 0337H §18.2, Table 18-1): as M4 (same pipeline, same load/store
@@ -257,6 +307,8 @@ impl Timing {
         result_stall: 0,
         mispredict: 0,
         pairs: [0; ISSUE_CLASSES],
+        fp_latency: [0; FP_LAT_CLASSES],
+        fp_late_read: [0; FP_LAT_CLASSES],
     };
 
     /// Cortex-M7. DDI 0489 (the M7 TRM) gives no cycle table: the M7 is a 6-stage in-order
@@ -275,16 +327,39 @@ impl Timing {
     ///   the three stages behind it refill (estimate from the pipeline's published stages;
     ///   Arm gives no penalty); a correctly predicted one costs 1 and can issue beside the
     ///   instruction before it.
+    ///
+    /// FP (FPv5, single and double precision): Arm publishes no FP timing for the M7 in DDI
+    /// 0489 either; the latencies are those of the two Cortex-M7 pipeline descriptions Arm
+    /// contributed to the public compilers, LLVM's `ARMScheduleM7.td` (2021) and GCC's
+    /// `cortex-m7.md` (2014), which agree where both give a figure unless said:
+    /// - FP data processing issues at one per cycle (`fpu` 1) into a pipeline whose result
+    ///   is ready 3 cycles after issue for single precision (VADD/VSUB/VMUL/VABS/VNEG/VCVT/
+    ///   VMOV: LLVM `WriteFPALU32`/`WriteFPMUL32` 3, GCC `cortex_m7_fpalu` 3);
+    /// - VFMA.F32 (fused): result 5, accumulator read 2 cycles late (LLVM: "single-precision
+    ///   fused MACs look like latency 5 with advance of 2"; GCC gives 6), so a chain through
+    ///   the accumulator runs at 3 cycles per VFMA; VMLA.F32 (chained): 6, accumulator 3 late
+    ///   (LLVM `WriteFPMAC32` 6, `ReadFPMAC` 3; GCC 6);
+    /// - double precision: VADD.F64 4 (LLVM `WriteFPALU64`; GCC 3), VMUL.F64 7 (LLVM; GCC 6),
+    ///   VFMA/VMLA.F64 11, accumulator 3 late (LLVM `WriteFPMAC64`; GCC 10);
+    /// - VDIV/VSQRT: result 16 (F32) and 30 (F64; GCC 31), one at a time in the divider,
+    ///   issue 1 (`fpu_div_sqrt` 1: other instructions go on meanwhile, LLVM's "effective
+    ///   scheduling latency is 3");
+    /// - VLDR: result 2, as a core load (LLVM `LoadLatency` 2); VSTR's data read 2 late
+    ///   (LLVM `M7Read_EX3`).
     pub const CORTEX_M7: Timing = Timing {
         refill: 1,
         refill_unaligned_wide: 0,
         load: 1,
         load_pipelined: 1,
         store_reg: 1,
+        fpu_div_sqrt: 1,
         pipeline: true,
         result_stall: 1,
         mispredict: 3,
         pairs: M7_PAIRS,
+        // None, Load, Store, Sp, SpFma, SpMac, DpAdd, DpMul, DpMac, DivSp, DivDp.
+        fp_latency: [0, 2, 0, 3, 5, 6, 4, 7, 11, 16, 30],
+        fp_late_read: [0, 0, 2, 0, 2, 3, 0, 0, 3, 0, 0],
         ..Timing::CORTEX_M4
     };
 
