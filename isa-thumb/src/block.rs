@@ -38,9 +38,10 @@
 //! reads the per-class figures (a call or return, where regions of interest and functions
 //! take their snapshots, and the end of the batch). An instruction that returns anything else
 //! (wait states, a divide's latency, a failed condition, another pipeline pairing, a trap)
-//! is accounted as itself, as the interpreter does; so is the block's last instruction (a
-//! branch, whose result depends on its condition). One compare per instruction tells the
-//! two apart: a trap travels as `Done::TRAPPED`, which is never expected. The clock still
+//! is accounted as itself, as the interpreter does. The block's last instruction (a branch,
+//! mostly) has an expected result too when its first one had a plain flow (a call or return
+//! never has: the statistics must see it); it is accounted as itself, from that result when
+//! it matches. One compare per instruction tells the two apart: a trap travels as `Done::TRAPPED`, which is never expected. The clock still
 //! advances after every instruction (devices and the flash model read it), the event check
 //! follows each, and the stack marks look at SP after each instruction that may write it
 //! (`Fast::props` says which). Blocks without granule crossings or IT instructions run
@@ -64,9 +65,9 @@ use sim_core::{Bus, Cpu, Trap};
 pub enum Engine {
     /// One instruction at a time through the decode cache: the reference.
     Interp,
-    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default, 5-19%
-    /// fewer host instructions per simulated one than the interpreter (cachegrind, README;
-    /// 1.07-1.53x its speed on the wall clock in `scripts/bench.sh`).
+    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default; 7-19% fewer
+    /// host instructions per simulated one than the interpreter on the MPS2 boards, none on
+    /// nano33ble (cachegrind, README).
     #[default]
     Block,
 }
@@ -129,8 +130,8 @@ struct Op {
     /// What the instruction returned when it first ran in its block (`UNKNOWN` before): its
     /// class and cycles as the executor and the timing table made them, in the static
     /// context of the block (the instruction before it, hence load/store pipelining and
-    /// fetch granules). A run that returns exactly this is accounted with the block's sum;
-    /// anything else (wait states, a divide's latency, a condition that failed, a declined
+    /// fetch granules); only a result with a plain flow is learnt. A run that returns exactly
+    /// this is accounted with the block's sum (the last instruction as itself); anything else (wait states, a divide's latency, a condition that failed, a declined
     /// FP form) is accounted as it is, as the interpreter does.
     expect: u64,
 }
@@ -535,7 +536,7 @@ impl Thumb {
                 let op = &mut ops[first + i];
                 match run_op(core, cpu, bus, op) {
                     Ok(d) => {
-                        if TRACK && i < body && op.expect == UNKNOWN && d.plain() {
+                        if TRACK && op.expect == UNKNOWN && d.plain() {
                             op.expect = d.0;
                             blocks[bi as usize].dirty = true;
                         }
@@ -568,7 +569,8 @@ struct Run<'a> {
 /// write SP) and the event check after each; the body's statistics at once when every body
 /// instruction returned what it was expected to (as a pending run of the block, added by
 /// [`flush`]), otherwise the instructions before the first that did not, then that one as the
-/// interpreter accounts it (the block's last instruction, never expected, is so always).
+/// interpreter accounts it (the block's last instruction from its expected result when it
+/// matches: a plain flow, so `retire` would do no more).
 /// `None` when the block ran to its end. `LEAN`: no operation crosses a flash granule or sits
 /// in an IT block, and the core has no pipeline model.
 #[inline(always)]
@@ -617,7 +619,7 @@ fn bulk<const LEAN: bool>(
             }
             continue;
         }
-        // Another result, or the last instruction: the instructions before it first.
+        // Another result: the instructions before it first.
         if counted == 0 && i == run.body {
             let b = &mut blocks[run.bi as usize];
             if b.runs == 0 {
@@ -642,13 +644,19 @@ fn bulk<const LEAN: bool>(
         }
     }
     if counted == 0 {
-        // A block without a last instruction (cut at `MAX_OPS` or before code the engine
-        // does not take): all of it is body.
+        // Every instruction returned its expected result: the body as a run of the block,
+        // the last instruction (if the block has one: it may be cut at `MAX_OPS` or before
+        // code the engine does not take) as itself. A result with a plain flow is all that
+        // `retire` would have looked at.
         let b = &mut blocks[run.bi as usize];
         if b.runs == 0 {
             pending.push(run.bi);
         }
         b.runs += 1;
+        if let Some(last) = ops.get(run.body) {
+            let d = Done(last.expect);
+            stats.add_retired(d.class_index(), 1, u64::from(d.cycles()));
+        }
     } else if counted < ops.len() {
         account(stats, &ops[counted..]);
     }

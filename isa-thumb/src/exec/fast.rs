@@ -443,8 +443,7 @@ impl Fast {
         // (same_in_it, may_write_sp, ends_block)
         let (same_in_it, may_write_sp, ends_block) = match *self {
             Fast::Generic => (false, true, true),
-            // Conservatively: an FP form's core-register writes are not listed here.
-            Fast::Fp { .. } => (true, true, false),
+            Fast::Fp { ref op, .. } => (true, fp_may_write_sp(op), false),
             Fast::AddImm { .. }
             | Fast::RsbImm { .. }
             | Fast::AndImm { .. }
@@ -521,6 +520,32 @@ impl Fast {
     #[inline]
     pub(crate) fn same_in_it(&self) -> bool {
         self.props().same_in_it
+    }
+}
+
+/// Whether an FP form may write SP: VPUSH/VPOP (writeback to SP); VMOV to a core register
+/// never targets SP (`crate::fp::lower`); `Compute` runs any register-only instruction and
+/// is taken as writing it.
+fn fp_may_write_sp(op: &crate::fp::lower::FpFast) -> bool {
+    use crate::fp::lower::FpFast;
+    match *op {
+        FpFast::LdStM { rn, wback, .. } => wback && rn == 13,
+        FpFast::Compute => true,
+        FpFast::Ldr { .. }
+        | FpFast::Str { .. }
+        | FpFast::LdSt { .. }
+        | FpFast::LdLit { .. }
+        | FpFast::ToCore { .. }
+        | FpFast::FromCore { .. }
+        | FpFast::Flags
+        | FpFast::Add { .. }
+        | FpFast::Mul { .. }
+        | FpFast::Fused { .. }
+        | FpFast::Mac { .. }
+        | FpFast::Bits { .. }
+        | FpFast::Imm { .. }
+        | FpFast::Bin64 { .. }
+        | FpFast::Bin32 { .. } => false,
     }
 }
 
