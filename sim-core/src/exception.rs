@@ -5,6 +5,14 @@
 //! The register interface over this state is a device (peripherals crate); stacking and
 //! unstacking are the instruction set's (isa-thumb). Both change it only through these methods
 //! or by setting `dirty` so that the machine looks for a takeable exception.
+//!
+//! Peripheral interrupts are level-sensitive: each device drives the level of its interrupt
+//! line through an [`IrqLine`] (high while one of its enabled flags is set), and the NVIC keeps
+//! an IRQ whose line is high pending (ARMv7-M B3.4.1 and ARMv6-M B3.4.1, "level-sensitive
+//! interrupts"; Cortex-M4 Devices Generic User Guide DUI0553 §4.2.9): a rising line pends it; on
+//! exception return the line is sampled again and a line still high pends it again; a write of
+//! ICPR leaves it pending while the line is high. A line going low does not clear a pending
+//! state already latched.
 
 use crate::board::{Arch, Board};
 use crate::cpu::Cpu;
@@ -126,6 +134,9 @@ pub struct ExceptionState {
     pending: [u64; WORDS],
     active: [u64; WORDS],
     enabled: [u64; WORDS],
+    /// Per exception number: how many device outputs drive its interrupt line high (a wired
+    /// OR: several sources may share one IRQ). Only IRQs have lines.
+    lines: Vec<u16>,
     priority: Vec<u8>,
     /// AIRCR.PRIGROUP.
     pub prigroup: u8,
@@ -181,6 +192,7 @@ impl ExceptionState {
             pending: [0; WORDS],
             active: [0; WORDS],
             enabled: [0; WORDS],
+            lines: vec![0; 16 + board.irqs as usize],
             priority: vec![0; 16 + board.irqs as usize],
             prigroup: 0,
             vtor: board.reset_vtor(),
@@ -234,7 +246,8 @@ impl ExceptionState {
     }
 
     /// Back to the reset state of the NVIC and SCB (nothing pending, active or enabled; all
-    /// priorities 0; VTOR, CCR, FPCCR at their reset values). Board facts are kept.
+    /// priorities 0; VTOR, CCR, FPCCR at their reset values). Board facts are kept, and so are
+    /// the interrupt lines: they are the devices', which lower them in their own reset.
     pub fn reset(&mut self) {
         self.pending = [0; WORDS];
         self.active = [0; WORDS];
@@ -297,9 +310,36 @@ impl ExceptionState {
         }
     }
 
-    /// Clears the pending state of exception `n`.
+    /// Clears the pending state of exception `n` (NVIC_ICPR, ICSR's PENDSVCLR/PENDSTCLR). An
+    /// IRQ whose interrupt line is high stays as it is (DUI0553 §4.2.9: "if the interrupt
+    /// signal is still asserted, the state of the interrupt does not change").
     pub fn clear_pending(&mut self, n: u16) {
-        Self::put(&mut self.pending, n, false);
+        if !self.line_high(n) {
+            Self::put(&mut self.pending, n, false);
+        }
+    }
+
+    /// Whether a device drives the interrupt line of exception `n` high.
+    pub fn line_high(&self, n: u16) -> bool {
+        self.lines.get(usize::from(n)).is_some_and(|&c| c > 0)
+    }
+
+    /// One source's output on the interrupt line of IRQ exception `n` changed to `high` (a
+    /// device calls this through its [`IrqLine`], which reports changes only). The line is high
+    /// while any of its sources is; the IRQ pends when the line rises.
+    pub fn drive_line(&mut self, n: u16, high: bool) {
+        if !(num::IRQ0..=self.max_exception()).contains(&n) {
+            return;
+        }
+        let c = &mut self.lines[usize::from(n)];
+        if high {
+            *c += 1;
+            if *c == 1 {
+                self.set_pending(n);
+            }
+        } else {
+            *c = c.saturating_sub(1);
+        }
     }
 
     /// Whether exception `n` is active (being handled or preempted).
@@ -314,15 +354,23 @@ impl ExceptionState {
         self.dirty = true;
     }
 
-    /// Marks exception `n` inactive (exception return).
+    /// Marks exception `n` inactive (exception return); an IRQ whose line is still high pends
+    /// again.
     pub fn deactivate(&mut self, n: u16) {
         Self::put(&mut self.active, n, false);
+        if self.line_high(n) {
+            Self::put(&mut self.pending, n, true);
+        }
         self.dirty = true;
     }
 
-    /// Clears every active bit (reset, lockup recovery).
+    /// Clears every active bit (reset, lockup recovery); IRQs whose line is high pend again.
     pub fn clear_all_active(&mut self) {
-        self.active = [0; WORDS];
+        for n in 0..=self.max_exception() {
+            if self.is_active(n) {
+                self.deactivate(n);
+            }
+        }
         self.dirty = true;
     }
 
@@ -580,6 +628,44 @@ impl ExceptionState {
     }
 }
 
+/// A device's interrupt output: the level it drives on the NVIC input of its IRQ (see the
+/// module documentation). A device keeps one per interrupt it raises and calls
+/// [`IrqLine::drive`] with its condition (flag and enable) whenever that may have changed;
+/// only changes reach the NVIC. Its reset drives the line low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IrqLine {
+    irq: Option<u16>,
+    high: bool,
+}
+
+impl IrqLine {
+    /// The output of interrupt `irq` (0-based, as the chip's vector table numbers IRQs; `None`
+    /// for a peripheral without one: then driving it does nothing), low.
+    pub const fn new(irq: Option<u16>) -> IrqLine {
+        IrqLine { irq, high: false }
+    }
+
+    /// The IRQ number (0-based).
+    pub fn irq(&self) -> Option<u16> {
+        self.irq
+    }
+
+    /// Whether the device drives the line high.
+    pub fn is_high(&self) -> bool {
+        self.high
+    }
+
+    /// Drives the line to `high`.
+    pub fn drive(&mut self, high: bool, exc: &mut ExceptionState) {
+        if high != self.high {
+            self.high = high;
+            if let Some(irq) = self.irq {
+                exc.drive_line(num::IRQ0 + irq, high);
+            }
+        }
+    }
+}
+
 /// Human name of an exception number ("SysTick", "IRQ3").
 pub fn exception_name(n: u16) -> String {
     match n {
@@ -707,5 +793,79 @@ mod tests {
         e.deactivate(num::SYSTICK);
         cpu.ipsr = 0;
         assert_eq!(e.pending_to_take(&cpu), Some(num::PENDSV));
+    }
+
+    #[test]
+    fn a_line_still_high_pends_again_on_return_and_survives_icpr() {
+        let (mut e, cpu) = state();
+        let n = num::IRQ0 + 7;
+        e.set_irq_enabled(n, true);
+        let mut line = IrqLine::new(Some(7));
+        line.drive(true, &mut e);
+        assert_eq!(
+            e.pending_to_take(&cpu),
+            Some(n),
+            "the rising line pends the IRQ"
+        );
+        e.activate(n);
+        assert!(
+            !e.is_pending(n),
+            "entry clears pending; the line stays high"
+        );
+        line.drive(true, &mut e); // no change: no new edge while active
+        assert!(!e.is_pending(n));
+        e.deactivate(n);
+        assert!(
+            e.is_pending(n),
+            "returned with the line high: pending again"
+        );
+        e.clear_pending(n);
+        assert!(
+            e.is_pending(n),
+            "ICPR while the line is high changes nothing"
+        );
+        line.drive(false, &mut e);
+        assert!(
+            e.is_pending(n),
+            "a latched pend survives the line going low"
+        );
+        e.clear_pending(n);
+        assert!(!e.is_pending(n));
+        e.activate(n);
+        e.deactivate(n);
+        assert!(!e.is_pending(n), "a low line does not pend on return");
+    }
+
+    #[test]
+    fn a_shared_line_is_high_while_any_source_drives_it() {
+        let (mut e, _) = state();
+        let n = num::IRQ0 + 25;
+        let (mut a, mut b) = (IrqLine::new(Some(25)), IrqLine::new(Some(25)));
+        a.drive(true, &mut e);
+        b.drive(true, &mut e);
+        a.drive(false, &mut e);
+        assert!(e.line_high(n));
+        b.drive(false, &mut e);
+        assert!(!e.line_high(n));
+        // A line without an IRQ or beyond the board's IRQs does nothing.
+        IrqLine::new(None).drive(true, &mut e);
+        IrqLine::new(Some(4000)).drive(true, &mut e);
+        let pending: Vec<u16> = (0..=e.max_exception())
+            .filter(|&i| e.is_pending(i))
+            .collect();
+        assert_eq!(pending, [n]);
+    }
+
+    #[test]
+    fn clearing_all_active_pends_irqs_whose_line_is_high() {
+        let (mut e, _) = state();
+        let n = num::IRQ0 + 2;
+        let mut line = IrqLine::new(Some(2));
+        line.drive(true, &mut e);
+        e.activate(n);
+        e.activate(num::SVCALL);
+        e.clear_all_active();
+        assert_eq!(e.active_count(), 0);
+        assert!(e.is_pending(n) && !e.is_pending(num::SVCALL));
     }
 }
