@@ -84,6 +84,24 @@ fn timer_interrupts_fire_at_their_periods() {
     assert!(sleep * 2 > cycles, "{sleep} of {cycles} cycles asleep");
 }
 
+/// TIMER1's interrupt line is level-sensitive to the NVIC (firmware/boards/nano33ble/level.c):
+/// a handler returning with its event still set is entered again, ICPR leaves the interrupt
+/// pending while the event is set, an event that waited is taken when the NVIC enables it,
+/// and PRIMASK holds it off until CPSIE.
+#[test]
+fn a_peripheral_interrupt_is_level_sensitive() {
+    let (code, out, report) = run("level-nano33ble", &[]);
+    assert_eq!(
+        out,
+        "1. handler returned twice with COMPARE0 set: entered 3 times\n\
+         2. ICPR with COMPARE0 set: still pending; after clearing COMPARE0: cleared\n\
+         3. event set while disabled: 0 entries before ISER, 1 after\n\
+         4. under PRIMASK: 0 entries, pending; after CPSIE: 1 entry, not pending\n"
+    );
+    assert_eq!(code, 0);
+    check_board_facts("level-nano33ble", &report);
+}
+
 /// The model apps print through UARTE0 exactly what their QEMU-board build prints through
 /// semihosting (less the hex dump only the QEMU build has, checked against TFLite Micro).
 #[test]

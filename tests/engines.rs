@@ -172,6 +172,7 @@ fn chip_boards_with_interrupts_run_to_their_end_the_same() {
         "timer-nucleo-l4r5zi",
         "timer-nano33ble",
         "timer-pico",
+        "level-nano33ble",
         "exceptions-cortex-m4",
         "exceptions-cortex-m0plus",
     ] {

@@ -2,12 +2,13 @@
 //! (hw/char/cmsdk-apb-uart.c): a byte written to DATA while TX is enabled goes to the console at
 //! once, so the TX buffer is never full; nothing is ever received.
 //!
-//! Interrupts: with CTRL.TXINTEN, each transmitted byte sets INTSTATUS.TX and pends the TX
-//! interrupt, which on QEMU's MPS2 boards is the board's UART IRQ + 1 (the RX IRQ is the
-//! board's number). INTSTATUS bits clear by writing one.
+//! Interrupts: with CTRL.TXINTEN, each transmitted byte sets INTSTATUS.TX, the level of the TX
+//! interrupt line (level-sensitive, as QEMU drives it), which on QEMU's MPS2 boards is the
+//! board's UART IRQ + 1 (the RX IRQ is the board's number). INTSTATUS bits clear by writing
+//! one.
 
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 
 use crate::dwt::sub_word;
 
@@ -33,7 +34,8 @@ const IDS: [u32; 12] = [
 #[derive(Debug, Clone)]
 pub struct CmsdkUart {
     name: String,
-    irq: Option<u32>,
+    /// The TX interrupt: high while INTSTATUS.TX is set.
+    tx_line: IrqLine,
     ctrl: u32,
     intstatus: u32,
     bauddiv: u32,
@@ -44,7 +46,7 @@ impl CmsdkUart {
     pub fn new(name: &str, irq: Option<u32>) -> CmsdkUart {
         CmsdkUart {
             name: name.to_string(),
-            irq,
+            tx_line: IrqLine::new(irq.and_then(|n| u16::try_from(n + 1).ok())),
             ctrl: 0,
             intstatus: 0,
             bauddiv: 0,
@@ -86,9 +88,6 @@ impl Device for CmsdkUart {
                 ctx.console.write(&[value as u8]);
                 if self.ctrl & CTRL_TX_INTEN != 0 {
                     self.intstatus |= INT_TX;
-                    if let Some(irq) = self.irq {
-                        ctx.exc.set_pending(num::IRQ0 + (irq + 1) as u16);
-                    }
                 }
             }
             CTRL => self.ctrl = value & 0x7F,
@@ -96,6 +95,7 @@ impl Device for CmsdkUart {
             BAUDDIV => self.bauddiv = value & 0x000F_FFFF,
             _ => {}
         }
+        self.tx_line.drive(self.intstatus & INT_TX != 0, ctx.exc);
         Ok(())
     }
 
@@ -103,10 +103,11 @@ impl Device for CmsdkUart {
         Some(sub_word(self.read_word(offset & !3), offset, width))
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.ctrl = 0;
         self.intstatus = 0;
         self.bauddiv = 0;
+        self.tx_line.drive(false, ctx.exc);
     }
 }
 

@@ -345,7 +345,7 @@ impl Device for ClockPower {
         for (off, v) in keep {
             self.regs.set(off, v);
         }
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.hfxo = Osc::Off;
         self.lfclk = Osc::Off;
         self.cal_done = None;
@@ -444,6 +444,38 @@ mod tests {
         assert!(b.exc.is_pending(16));
         b.write32(CLOCK + 0x308, 1).unwrap();
         assert_eq!(b.read32(CLOCK + 0x304).unwrap(), 0);
+    }
+
+    #[test]
+    fn an_event_left_set_pends_again_after_return_and_through_icpr() {
+        const ICPR0: u32 = 0xE000_E280;
+        let mut m = nrf();
+        let b = &mut m.bus;
+        b.write32(CLOCK + 0x304, 1).unwrap(); // INTENSET.HFCLKSTARTED
+        b.write32(CLOCK, 1).unwrap();
+        advance_us(b, 300);
+        assert!(b.exc.is_pending(16));
+        b.exc.activate(16); // the handler runs and returns without clearing the event
+        assert!(!b.exc.is_pending(16));
+        b.exc.deactivate(16);
+        assert!(
+            b.exc.is_pending(16),
+            "line still high on return: pending again"
+        );
+        b.write32(ICPR0, 1).unwrap();
+        assert!(b.exc.is_pending(16), "ICPR while the line is high");
+        b.write32(CLOCK + 0x100, 0).unwrap(); // the handler clears the event
+        b.write32(ICPR0, 1).unwrap();
+        assert!(!b.exc.is_pending(16));
+        b.exc.activate(16);
+        b.exc.deactivate(16);
+        assert!(!b.exc.is_pending(16), "cleared: no re-entry");
+        // Enabling the interrupt while its event is set raises the line.
+        b.write32(CLOCK + 0x308, 1).unwrap();
+        b.write32(CLOCK + 0x100, 1).unwrap();
+        assert!(!b.exc.is_pending(16));
+        b.write32(CLOCK + 0x304, 1).unwrap();
+        assert!(b.exc.is_pending(16));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use sim_core::chip::{merge_sub_word, register_name, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::device::{DeviceCtx, DeviceError, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 
 /// First event register.
 pub const EVENTS: u32 = 0x100;
@@ -27,38 +27,32 @@ pub fn event_index(offset: u32) -> Option<u32> {
         .then(|| (offset - EVENTS) / 4)
 }
 
-/// A peripheral's events and interrupt enables.
-///
-/// The interrupt is pended when an enabled event is set and when an interrupt is enabled while
-/// its event is set (the line goes high); the NVIC's pending bit then keeps it. A level that
-/// stays high after the handler returns does not pend it again (firmware clears the event in
-/// its handler, as the PS requires).
-#[derive(Debug, Clone, Default)]
+/// A peripheral's events and interrupt enables, and the interrupt line they drive: high while
+/// an enabled event is set (level-sensitive to the NVIC: a handler that returns without
+/// clearing its event is entered again, see [`sim_core::exception`]).
+#[derive(Debug, Clone)]
 pub struct Events {
     /// Set events, one bit per event index.
-    pub set: u32,
+    set: u32,
     /// Interrupt enables (INTEN).
     pub inten: u32,
-    /// The peripheral's IRQ number, if it has one.
-    pub irq: Option<u16>,
+    line: IrqLine,
 }
 
 impl Events {
-    /// No events, interrupts off, raising IRQ `irq`.
+    /// No events, interrupts off, driving IRQ `irq`.
     pub fn new(irq: Option<u16>) -> Events {
         Events {
             set: 0,
             inten: 0,
-            irq,
+            line: IrqLine::new(irq),
         }
     }
 
     /// Hardware generates event `n`.
     pub fn fire(&mut self, n: u32, ctx: &mut DeviceCtx) {
         self.set |= 1 << n;
-        if self.inten & (1 << n) != 0 {
-            self.pend(ctx);
-        }
+        self.drive(ctx);
     }
 
     /// Whether event `n` is set.
@@ -66,10 +60,8 @@ impl Events {
         self.set & (1 << n) != 0
     }
 
-    fn pend(&self, ctx: &mut DeviceCtx) {
-        if let Some(irq) = self.irq {
-            ctx.exc.set_pending(num::IRQ0 + irq);
-        }
+    fn drive(&mut self, ctx: &mut DeviceCtx) {
+        self.line.drive(self.set & self.inten != 0, ctx.exc);
     }
 
     /// Serves the shared registers: an event register, INTEN, INTENSET, INTENCLR. `None` when
@@ -79,20 +71,22 @@ impl Events {
         if let Some(n) = event_index(offset) {
             if let Some(v) = write {
                 if v & 1 != 0 {
-                    self.fire(n, ctx);
+                    self.set |= 1 << n;
                 } else {
                     self.set &= !(1 << n);
                 }
+                self.drive(ctx);
             }
             return Some(u32::from(self.is_set(n)));
         }
         match (offset, write) {
-            (INTEN, Some(v)) => self.set_inten(v, ctx),
-            (INTENSET, Some(v)) => self.set_inten(self.inten | v, ctx),
+            (INTEN, Some(v)) => self.inten = v,
+            (INTENSET, Some(v)) => self.inten |= v,
             (INTENCLR, Some(v)) => self.inten &= !v,
             (INTEN | INTENSET | INTENCLR, None) => {}
             _ => return None,
         }
+        self.drive(ctx);
         Some(self.inten)
     }
 
@@ -104,12 +98,10 @@ impl Events {
         matches!(offset, INTEN | INTENSET | INTENCLR).then_some(self.inten)
     }
 
-    fn set_inten(&mut self, v: u32, ctx: &mut DeviceCtx) {
-        let newly = v & !self.inten;
-        self.inten = v;
-        if newly & self.set != 0 {
-            self.pend(ctx);
-        }
+    /// Back to reset: no events, interrupts off, the line low.
+    pub fn reset(&mut self, ctx: &mut DeviceCtx) {
+        (self.set, self.inten) = (0, 0);
+        self.drive(ctx);
     }
 }
 

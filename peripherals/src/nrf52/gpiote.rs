@@ -103,9 +103,9 @@ impl Device for Gpiote {
         Some(sub_word(self.read_word(offset & !3)?, offset, width))
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.level = 0;
     }
 

@@ -135,9 +135,9 @@ impl Device for Rng {
         }
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.next = None;
     }
 }

@@ -310,9 +310,9 @@ impl Device for Rtc {
         }
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.evten = 0;
         self.state = State::Stopped;
         self.counter = 0;

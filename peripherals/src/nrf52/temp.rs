@@ -90,9 +90,9 @@ impl Device for Temp {
         }
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.done = None;
     }
 }

@@ -290,9 +290,9 @@ impl Device for Timer {
         }
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.run = None;
         self.counting = false;
         self.value = 0;

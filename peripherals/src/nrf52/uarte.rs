@@ -325,9 +325,9 @@ impl Device for Uarte {
         }
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.events = Events::new(self.events.irq);
+        self.events.reset(ctx);
         self.tx = None;
         self.tx_started = false;
         self.stopping = false;

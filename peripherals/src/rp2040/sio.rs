@@ -24,7 +24,7 @@
 use super::fabric::{unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
-use sim_core::exception::num::IRQ0;
+use sim_core::exception::IrqLine;
 use std::collections::VecDeque;
 
 /// Register offsets (§2.3.1.7).
@@ -134,7 +134,9 @@ enum Core1 {
 /// The SIO as core 0 sees it.
 pub struct Sio {
     regs: RegisterFile,
-    irq: u16,
+    /// SIO_IRQ_PROC0: the OR of FIFO_ST's VLD, WOF and ROE (RP2040 datasheet §2.3.1.4, and
+    /// the SVD's FIFO_ST description).
+    line: IrqLine,
     gpio_out: u32,
     gpio_oe: u32,
     hi_out: u32,
@@ -155,7 +157,7 @@ impl Sio {
     pub fn new(desc: &'static PeripheralDesc) -> Sio {
         Sio {
             regs: RegisterFile::new(desc),
-            irq: desc.irq().unwrap_or(0),
+            line: IrqLine::new(desc.irq()),
             gpio_out: 0,
             gpio_oe: 0,
             hi_out: 0,
@@ -177,6 +179,12 @@ impl Sio {
     /// The pins driven high by the SIO (for a pin-state view): OUT & OE.
     pub fn gpio_levels(&self) -> u32 {
         self.gpio_out & self.gpio_oe
+    }
+
+    /// Drives SIO_IRQ_PROC0 from VLD, WOF and ROE.
+    fn drive_line(&mut self, ctx: &mut DeviceCtx) {
+        let high = self.fifo_st() & 0b1101 != 0;
+        self.line.drive(high, ctx.exc);
     }
 
     fn fifo_st(&self) -> u32 {
@@ -223,9 +231,6 @@ impl Sio {
                     sp,
                 };
             }
-            if !self.rx.is_empty() {
-                ctx.exc.set_pending(IRQ0 + self.irq);
-            }
         } else if self.tx.len() < FIFO_DEPTH {
             self.tx.push_back(w);
         } else {
@@ -241,13 +246,12 @@ impl Block for Sio {
 
     fn read(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         Ok(match off {
-            reg::FIFO_RD => match self.rx.pop_front() {
-                Some(w) => w,
-                None => {
-                    self.roe = true;
-                    0
-                }
-            },
+            reg::FIFO_RD => {
+                let w = self.rx.pop_front();
+                self.roe |= w.is_none();
+                self.drive_line(ctx);
+                w.unwrap_or(0)
+            }
             reg::DIV_QUOTIENT => {
                 self.div.dirty = false;
                 self.div.quotient
@@ -338,6 +342,7 @@ impl Block for Sio {
                 self.regs.write(off, 4, v);
             }
         }
+        self.drive_line(ctx);
         Ok(())
     }
 
@@ -364,10 +369,9 @@ impl Block for Sio {
         })
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
-        let irq = self.irq;
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
+        self.line.drive(false, ctx.exc);
         *self = Sio::new(self.regs.desc);
-        self.irq = irq;
     }
 }
 

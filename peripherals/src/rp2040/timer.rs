@@ -7,8 +7,8 @@
 //! - ALARMn: writing arms the alarm (ARMED bit n); it fires when the low 32 bits of the count
 //!   equal it — at once if they already do, else when the count next gets there (after a wrap
 //!   if it is behind) — setting INTR bit n and disarming. Writing 1 to ARMED disarms.
-//! - INTR (write 1 to clear), INTE, INTF (force), INTS = (INTR & INTE) | INTF; an interrupt
-//!   pends in the NVIC when its INTS bit rises.
+//! - INTR (write 1 to clear), INTE, INTF (force), INTS = (INTR & INTE) | INTF; INTS bit n is
+//!   the level of TIMER_IRQ_n (level-sensitive: the NVIC keeps it pending while it is high).
 //! - PAUSE stops the count (DBGPAUSE is for debuggers and changes nothing here).
 
 use super::domain;
@@ -16,7 +16,7 @@ use super::fabric::{unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
-use sim_core::exception::num::IRQ0;
+use sim_core::exception::IrqLine;
 
 /// Register offsets (§4.6.5).
 pub mod reg {
@@ -53,8 +53,8 @@ pub mod reg {
 /// The timer.
 pub struct Timer {
     regs: RegisterFile,
-    /// IRQ number of alarm 0 (alarms 1-3 follow).
-    irq0: u16,
+    /// The interrupt lines of alarms 0-3 (TIMER_IRQ_0-3).
+    lines: [IrqLine; 4],
     /// The count `base` at time `since` (ps), counting at `hz` ticks/s.
     base: u64,
     since: u64,
@@ -74,7 +74,10 @@ impl Timer {
     pub fn new(desc: &'static PeripheralDesc) -> Timer {
         Timer {
             regs: RegisterFile::new(desc),
-            irq0: desc.irq().unwrap_or(0),
+            lines: {
+                let irq0 = desc.irq().unwrap_or(0);
+                [0, 1, 2, 3].map(|i| IrqLine::new(Some(irq0 + i)))
+            },
             base: 0,
             since: 0,
             hz: 0,
@@ -144,20 +147,17 @@ impl Timer {
         (self.intr & self.inte) | self.intf
     }
 
-    /// Pends the IRQs whose INTS bit rose from `before`.
-    fn raise(&self, before: u8, ctx: &mut DeviceCtx) {
-        let rose = self.ints() & !before;
-        for i in 0..4 {
-            if rose & (1 << i) != 0 {
-                ctx.exc.set_pending(IRQ0 + self.irq0 + i);
-            }
+    /// Drives the four interrupt lines from INTS.
+    fn drive_lines(&mut self, ctx: &mut DeviceCtx) {
+        let ints = self.ints();
+        for (i, line) in self.lines.iter_mut().enumerate() {
+            line.drive(ints & (1 << i) != 0, ctx.exc);
         }
     }
 
     /// Fires every armed alarm whose time has come.
     fn fire_due(&mut self, ctx: &mut DeviceCtx) {
         let now = ctx.now_ps();
-        let before = self.ints();
         for i in 0..4 {
             if self.armed & (1 << i) != 0 && self.count(now) as u32 == self.alarms[i] {
                 self.armed &= !(1 << i);
@@ -173,7 +173,7 @@ impl Timer {
                 self.intr |= 1 << i;
             }
         }
-        self.raise(before, ctx);
+        self.drive_lines(ctx);
     }
 
     fn follow_tick(&mut self, ctx: &mut DeviceCtx) {
@@ -219,7 +219,6 @@ impl Block for Timer {
     fn write(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         self.follow_tick(ctx);
         let now_ps = ctx.now_ps();
-        let before = self.ints();
         match off {
             reg::TIMELW => self.lw = v,
             reg::TIMEHW => {
@@ -247,7 +246,6 @@ impl Block for Timer {
             _ => return unmodelled(self.regs.desc, off, true, ctx),
         }
         self.fire_due(ctx);
-        self.raise(before, ctx);
         Ok(())
     }
 
@@ -290,9 +288,12 @@ impl Block for Timer {
     }
 
     fn reset(&mut self, ctx: &mut DeviceCtx) {
-        let irq0 = self.irq0;
+        let mut lines = self.lines;
+        for line in &mut lines {
+            line.drive(false, ctx.exc);
+        }
         *self = Timer::new(self.regs.desc);
-        self.irq0 = irq0;
+        self.lines = lines;
         self.since = ctx.now_ps();
         self.follow_tick(ctx);
     }
@@ -302,6 +303,42 @@ impl Block for Timer {
 mod tests {
     use super::*;
     use crate::rp2040::rp2040_map::CHIP;
+    use sim_core::exception::num::IRQ0;
+
+    #[test]
+    fn an_alarm_left_in_intr_pends_again_after_return_and_through_icpr() {
+        const ICPR: u32 = 0xE000_E280;
+        let d = CHIP.peripheral("TIMER").unwrap();
+        let mut b = crate::testutil::bus("pico");
+        b.clock.set_domain(domain::TICK, 1_000_000);
+        b.add_device(
+            d.base,
+            d.size,
+            Box::new(crate::rp2040::fabric::Fabric::aliased(Timer::new(d))),
+        );
+        let n = IRQ0 + 1; // TIMER_IRQ_1
+        b.write32(d.base + reg::INTE, 0b10).unwrap();
+        b.write32(d.base + reg::ALARM0 + 4, 10).unwrap(); // alarm 1 at 10 µs
+        crate::testutil::run_us(&mut b, 11);
+        assert_eq!(b.read32(d.base + reg::INTS).unwrap(), 0b10);
+        assert!(b.exc.is_pending(n));
+        b.exc.activate(n); // the handler returns without clearing INTR
+        b.exc.deactivate(n);
+        assert!(b.exc.is_pending(n), "INTS still set: pending again");
+        b.write32(ICPR, 1 << 1).unwrap();
+        assert!(b.exc.is_pending(n), "ICPR while the line is high");
+        b.write32(d.base + reg::INTR, 0b10).unwrap(); // write 1 to clear
+        b.write32(ICPR, 1 << 1).unwrap();
+        assert!(!b.exc.is_pending(n));
+        b.exc.activate(n);
+        b.exc.deactivate(n);
+        assert!(!b.exc.is_pending(n));
+        // INTF forces the line; clearing it lowers it (the latched pend stays until ICPR).
+        b.write32(d.base + reg::INTF, 0b1000).unwrap();
+        assert!(b.exc.is_pending(IRQ0 + 3) && b.exc.line_high(IRQ0 + 3));
+        b.write32(d.base + reg::INTF, 0).unwrap();
+        assert!(!b.exc.line_high(IRQ0 + 3));
+    }
 
     fn timer() -> Timer {
         let mut t = Timer::new(CHIP.peripheral("TIMER").unwrap());

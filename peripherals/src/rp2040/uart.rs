@@ -17,7 +17,7 @@ use super::fabric::{unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
-use sim_core::exception::num::IRQ0;
+use sim_core::exception::IrqLine;
 use std::collections::VecDeque;
 
 /// Register offsets (§4.2.8).
@@ -64,7 +64,8 @@ const FIFO: usize = 32;
 /// One PL011.
 pub struct Uart {
     regs: RegisterFile,
-    irq: u16,
+    /// UARTINTR: high while a masked interrupt (MIS) is set.
+    line: IrqLine,
     /// Bytes waiting to be sent (printed when accepted, unless they wait for the UART).
     fifo: VecDeque<(u8, bool)>,
     /// The byte in the shift register finishes at this time (ps).
@@ -80,7 +81,7 @@ impl Uart {
     pub fn new(desc: &'static PeripheralDesc) -> Uart {
         Uart {
             regs: RegisterFile::new(desc),
-            irq: desc.irq().unwrap_or(0),
+            line: IrqLine::new(desc.irq()),
             fifo: VecDeque::new(),
             busy_until: None,
             ris: 0,
@@ -174,13 +175,10 @@ impl Uart {
             }
             self.busy_until = Some(now + frame);
         }
-        let before = self.mis();
         if self.tx_level_ok() {
             self.ris |= TXRIS;
         }
-        if before == 0 && self.mis() != 0 {
-            ctx.exc.set_pending(IRQ0 + self.irq);
-        }
+        self.line.drive(self.mis() != 0, ctx.exc);
     }
 
     fn flags(&self, now_ps: u64) -> u32 {
@@ -274,10 +272,9 @@ impl Block for Uart {
         self.pump(ctx);
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
-        let irq = self.irq;
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
+        self.line.drive(false, ctx.exc);
         *self = Uart::new(self.regs.desc);
-        self.irq = irq;
     }
 }
 

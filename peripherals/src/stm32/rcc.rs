@@ -21,7 +21,7 @@ use sim_core::board::Board;
 use sim_core::chip::{merge_sub_word, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::clock::Clock;
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 
 /// Which RCC: the register layout and the clock tree's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,7 +250,8 @@ pub struct Rcc {
     pending: Vec<(usize, u64)>,
     /// HCLK last published as the core clock.
     published_hclk: u64,
-    irq: u16,
+    /// The RCC interrupt: high while an enabled ready flag is set.
+    line: IrqLine,
 }
 
 impl Rcc {
@@ -268,7 +269,7 @@ impl Rcc {
             lse_hz: osc("LSE"),
             pending: Vec::new(),
             published_hclk: 0,
-            irq: desc.irq().unwrap_or(5),
+            line: IrqLine::new(Some(desc.irq().unwrap_or(5))),
         };
         r.reset_state();
         r
@@ -666,8 +667,21 @@ impl Rcc {
                 Variant::F7 => f7::CIR,
             };
             self.regs.modify(flags, 0, m);
-            ctx.exc.set_pending(num::IRQ0 + self.irq);
         }
+        self.drive_line(ctx);
+    }
+
+    /// Drives the interrupt line from the ready flags and their enables (CIFR & CIER on L4,
+    /// CIR flags 6:0 & enables 14:8 on F7; CSSF goes to the NMI, not here).
+    fn drive_line(&mut self, ctx: &mut DeviceCtx) {
+        let high = match self.variant {
+            Variant::L4 => self.get(l4::CIFR) & self.get(l4::CIER) & 0x7FF != 0,
+            Variant::F7 => {
+                let cir = self.get(f7::CIR);
+                cir & (cir >> 8) & 0x7F != 0
+            }
+        };
+        self.line.drive(high, ctx.exc);
     }
 
     fn write_reg(&mut self, off: u32, new: u32, ctx: &mut DeviceCtx) {
@@ -705,6 +719,7 @@ impl Rcc {
         self.follow_enables(now_ps);
         self.follow_switch();
         self.publish(ctx);
+        self.drive_line(ctx);
     }
 }
 
@@ -765,6 +780,7 @@ impl Device for Rcc {
 
     fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.reset_state();
+        self.drive_line(ctx);
         for (name, hz) in self.tree().domains() {
             ctx.clock.set_domain(name, hz);
         }

@@ -12,7 +12,7 @@ use super::unmodelled;
 use sim_core::chip::{merge_sub_word, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 
 const CR: u32 = 0x00;
 const SR: u32 = 0x04;
@@ -31,7 +31,7 @@ pub const SEED: u64 = 0x7468_696D_626C_6521;
 /// The RNG.
 pub struct Rng {
     regs: RegisterFile,
-    irq: Option<u16>,
+    line: IrqLine,
     state: u64,
     sample: u32,
     sr: u32,
@@ -53,7 +53,7 @@ impl Rng {
     pub fn new(desc: &'static PeripheralDesc) -> Rng {
         Rng {
             regs: RegisterFile::new(desc),
-            irq: desc.irq(),
+            line: IrqLine::new(desc.irq()),
             state: SEED,
             sample: 0,
             sr: 0,
@@ -89,12 +89,10 @@ impl Rng {
         }
     }
 
-    fn irq_level(&self, ctx: &mut DeviceCtx) {
-        if self.cr() & IE != 0 && self.sr & (DRDY | CEIS | SEIS) != 0 {
-            if let Some(irq) = self.irq {
-                ctx.exc.set_pending(num::IRQ0 + irq);
-            }
-        }
+    /// Drives the interrupt line: high while IE and DRDY, CEIS or SEIS are set.
+    fn drive_line(&mut self, ctx: &mut DeviceCtx) {
+        let high = self.cr() & IE != 0 && self.sr & (DRDY | CEIS | SEIS) != 0;
+        self.line.drive(high, ctx.exc);
     }
 }
 
@@ -125,6 +123,7 @@ impl Device for Rng {
                 0
             }
         };
+        self.drive_line(ctx);
         Ok(sub_word(v, offset, width))
     }
 
@@ -155,7 +154,7 @@ impl Device for Rng {
             DR => {}
             _ => unmodelled(&self.regs, offset, true, ctx)?,
         }
-        self.irq_level(ctx);
+        self.drive_line(ctx);
         Ok(())
     }
 
@@ -175,11 +174,12 @@ impl Device for Rng {
 
     fn on_event(&mut self, ctx: &mut DeviceCtx) {
         self.advance(ctx.now_ps());
-        self.irq_level(ctx);
+        self.drive_line(ctx);
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
+        self.line.drive(false, ctx.exc);
         self.state = SEED;
         self.sample = 0;
         self.sr = 0;

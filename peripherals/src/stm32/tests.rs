@@ -261,6 +261,40 @@ fn tim6_update_interrupt_at_its_period() {
 }
 
 #[test]
+fn tim6_update_flag_left_set_pends_again_after_return_and_through_icpr() {
+    const ICPR: u32 = 0xE000_E280;
+    let n = num::IRQ0 + 54;
+    let mut m = chip_machine("nucleo-l4r5zi");
+    wr(&mut m, L4_TIM6 + 0x28, 3);
+    wr(&mut m, L4_TIM6 + 0x2C, 99);
+    wr(&mut m, L4_TIM6 + 0x0C, 1); // UIE
+    wr(&mut m, L4_TIM6, 1); // CEN
+    let t0 = m.bus.now;
+    run_to(&mut m.bus, t0 + 400);
+    assert!(m.bus.exc.is_pending(n), "update interrupt");
+    m.bus.exc.activate(n); // the handler returns without clearing UIF
+    m.bus.exc.deactivate(n);
+    assert!(
+        m.bus.exc.is_pending(n),
+        "UIF & UIE still set: pending again"
+    );
+    wr(&mut m, ICPR + 4, 1 << (54 - 32));
+    assert!(m.bus.exc.is_pending(n), "ICPR while the line is high");
+    wr(&mut m, L4_TIM6 + 0x10, 0); // rc_w0: UIF cleared
+    wr(&mut m, ICPR + 4, 1 << (54 - 32));
+    assert!(!m.bus.exc.is_pending(n));
+    m.bus.exc.activate(n);
+    m.bus.exc.deactivate(n);
+    assert!(!m.bus.exc.is_pending(n));
+    // A flag set while its interrupt is disabled raises the line when UIE is set.
+    wr(&mut m, L4_TIM6 + 0x0C, 0);
+    wr(&mut m, L4_TIM6 + 0x14, 1); // UG sets UIF
+    assert!(!m.bus.exc.is_pending(n));
+    wr(&mut m, L4_TIM6 + 0x0C, 1);
+    assert!(m.bus.exc.is_pending(n));
+}
+
+#[test]
 fn gpio_outputs_follow_bsrr_and_inputs_their_pulls() {
     let mut m = chip_machine("nucleo-l4r5zi");
     // PB7 (LD2 on NUCLEO-L4R5ZI) as output, PB0 input with pull-up.

@@ -17,7 +17,7 @@ use super::unmodelled;
 use sim_core::chip::{merge_sub_word, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 
 const CR1: u32 = 0x00;
 const DIER: u32 = 0x0C;
@@ -46,7 +46,7 @@ pub struct Tim {
     clock: &'static str,
     /// 32-bit counter and ARR (TIM2, TIM5).
     wide: bool,
-    irq: Option<u16>,
+    line: IrqLine,
     psc: u32,
     psc_act: u32,
     arr: u32,
@@ -83,7 +83,7 @@ impl Tim {
             regs: RegisterFile::new(desc),
             clock,
             wide,
-            irq: desc.irq(),
+            line: IrqLine::new(desc.irq()),
             psc: 0,
             psc_act: 0,
             arr: arr_reset,
@@ -231,11 +231,10 @@ impl Tim {
         Some(self.base_ps.saturating_add(ticks_ps(left, self.hz)))
     }
 
-    fn irq_level(&self, ctx: &mut DeviceCtx) {
+    /// Drives the interrupt line: high while UIF and UIE are set.
+    fn drive_line(&mut self, ctx: &mut DeviceCtx) {
         let dier = self.regs.get(DIER).unwrap_or(0);
-        if let (true, Some(irq)) = (dier & self.sr & UIF != 0, self.irq) {
-            ctx.exc.set_pending(num::IRQ0 + irq);
-        }
+        self.line.drive(dier & self.sr & UIF != 0, ctx.exc);
     }
 
     fn value(&self, off: u32) -> Option<u32> {
@@ -318,6 +317,7 @@ impl Device for Tim {
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         self.sync(ctx);
+        self.drive_line(ctx);
         match self.value(offset & !3) {
             Some(v) => Ok(sub_word(v, offset, width)),
             None => {
@@ -340,7 +340,7 @@ impl Device for Tim {
         let new = merge_sub_word(old, offset, width, value);
         let now = ctx.now_ps();
         self.write_reg(off, new, now, ctx)?;
-        self.irq_level(ctx);
+        self.drive_line(ctx);
         Ok(())
     }
 
@@ -354,11 +354,12 @@ impl Device for Tim {
 
     fn on_event(&mut self, ctx: &mut DeviceCtx) {
         self.sync(ctx);
-        self.irq_level(ctx);
+        self.drive_line(ctx);
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
+        self.line.drive(false, ctx.exc);
         let arr = self.regs.desc.register(ARR).map_or(0xFFFF, |r| r.reset);
         (self.psc, self.psc_act, self.arr, self.arr_act) = (0, 0, arr, arr);
         (self.sr, self.cnt, self.pre, self.base_ps, self.hz) = (0, 0, 0, 0, 0);

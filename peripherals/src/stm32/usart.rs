@@ -14,7 +14,7 @@ use super::unmodelled;
 use sim_core::chip::{merge_sub_word, sub_word, PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
-use sim_core::exception::num;
+use sim_core::exception::IrqLine;
 use std::collections::VecDeque;
 
 /// Which kind of serial port.
@@ -78,7 +78,7 @@ pub struct Usart {
     /// L4+: FIFO mode and PRESC exist.
     l4plus: bool,
     presc: u32,
-    irq: Option<u16>,
+    line: IrqLine,
     /// Data written to TDR (the TX FIFO in FIFO mode) not yet in the shift register.
     tx: VecDeque<u16>,
     /// When the frame in the shift register ends, in ps.
@@ -94,7 +94,7 @@ impl Usart {
             regs: RegisterFile::new(desc),
             l4plus,
             presc: 0,
-            irq: desc.irq(),
+            line: IrqLine::new(desc.irq()),
             tx: VecDeque::new(),
             shifting: None,
             tc: true,
@@ -206,15 +206,13 @@ impl Usart {
         self.shifting = Some(at_ps.saturating_add(frame));
     }
 
-    /// Pends the interrupt while an enabled condition holds.
-    fn irq_level(&self, ctx: &mut DeviceCtx) {
+    /// Drives the interrupt line: high while an enabled condition holds.
+    fn drive_line(&mut self, ctx: &mut DeviceCtx) {
         let (cr1, isr) = (self.cr1(), self.isr());
         let high = (cr1 & TXEIE != 0 && isr & TXE != 0)
             || (cr1 & TCIE != 0 && isr & TC != 0)
             || (cr1 & RXNEIE != 0 && isr & RXNE != 0);
-        if let (true, Some(irq)) = (high, self.irq) {
-            ctx.exc.set_pending(num::IRQ0 + irq);
-        }
+        self.line.drive(high, ctx.exc);
     }
 
     fn write_reg(
@@ -293,6 +291,7 @@ impl Device for Usart {
 
     fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         self.advance(ctx.now_ps(), ctx);
+        self.drive_line(ctx);
         match self.value(offset & !3) {
             Some(v) => Ok(sub_word(v, offset, width)),
             None => {
@@ -316,7 +315,7 @@ impl Device for Usart {
         let new = merge_sub_word(old, offset, width, value);
         self.write_reg(off, old, new, ctx)?;
         self.advance(now, ctx);
-        self.irq_level(ctx);
+        self.drive_line(ctx);
         Ok(())
     }
 
@@ -330,11 +329,12 @@ impl Device for Usart {
 
     fn on_event(&mut self, ctx: &mut DeviceCtx) {
         self.advance(ctx.now_ps(), ctx);
-        self.irq_level(ctx);
+        self.drive_line(ctx);
     }
 
-    fn reset(&mut self, _: &mut DeviceCtx) {
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
+        self.line.drive(false, ctx.exc);
         self.presc = 0;
         self.tx.clear();
         self.shifting = None;
