@@ -56,6 +56,9 @@ pub struct Issue {
     pub fp_dst: u32,
     /// Latency class of what it writes (and of its late reads).
     pub fp_lat: FpLat,
+    /// Whether it reads or writes an FP register (any of the three sets is not empty): the
+    /// one test `Pipe::retire` makes for every instruction.
+    pub fp: bool,
 }
 
 /// The S registers of FP register `r` (a D register when `dp`: its two halves).
@@ -98,6 +101,7 @@ impl Issue {
         fp_late: 0,
         fp_dst: 0,
         fp_lat: FpLat::None,
+        fp: false,
     };
 
     fn new(class: IssueClass, src: u16, dst: u16) -> Issue {
@@ -112,6 +116,14 @@ impl Issue {
 
     /// The issue description of `instr`.
     pub fn of(instr: &Instr) -> Issue {
+        let is = Issue::of_parts(instr);
+        Issue {
+            fp: is.fp_src | is.fp_late | is.fp_dst != 0,
+            ..is
+        }
+    }
+
+    fn of_parts(instr: &Instr) -> Issue {
         use IssueClass as C;
         match *instr {
             Instr::DataProc {
@@ -612,7 +624,7 @@ impl Pipe {
             cycles = self.predict(t, is, pc, taken, next, cycles);
         }
         let rest = d.0 & !0xFFFF_FFFF;
-        let fp = is.fp_src | is.fp_late | is.fp_dst != 0;
+        let fp = is.fp;
         let fp_at = if fp { self.fp_ready_at(t, is) } else { 0 };
         // Second slot of the previous instruction's cycle?
         if cycles == 1
