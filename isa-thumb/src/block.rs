@@ -65,8 +65,8 @@ use sim_core::{Bus, Cpu, Trap};
 pub enum Engine {
     /// One instruction at a time through the decode cache: the reference.
     Interp,
-    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default; 7-19% fewer
-    /// host instructions per simulated one than the interpreter on the MPS2 boards, none on
+    /// Blocks of pre-lowered flash code, chained ([`crate::block`]): the default; 7-24% fewer
+    /// host instructions per simulated one than the interpreter on the MPS2 boards, 1% on
     /// nano33ble (cachegrind, README).
     #[default]
     Block,
