@@ -20,10 +20,10 @@
 //! Published clocks (consumers ask for these by name): `HFCLK` 64 MHz, `PCLK16M` 16 MHz,
 //! `PCLK1M` 1 MHz, `PCLK32KI` 32 768 Hz and `LFCLK` (32 768 Hz while running, else 0).
 
-use super::events::{word_written, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::{Clock, PS_PER_S};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 /// The CPU clock (PS, CLOCK: HCLK64M, from HFINT or HFXO).
 pub const HFCLK_HZ: u64 = 64_000_000;
@@ -130,7 +130,7 @@ impl ClockPower {
         }
     }
 
-    fn read_word(&self, off: u32) -> Option<u32> {
+    fn word_at(&self, off: u32) -> Option<u32> {
         if let Some(v) = self.events.peek(off) {
             return Some(v);
         }
@@ -177,7 +177,7 @@ impl ClockPower {
         )
     }
 
-    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+    fn write_reg(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -262,13 +262,20 @@ impl ClockPower {
     }
 }
 
-impl Device for ClockPower {
+impl Peripheral for ClockPower {
     fn name(&self) -> &str {
         "CLOCK/POWER"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.word_at(off)
+    }
+
+    fn read_word(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         let handled = self.events.peek(off).is_some()
             || matches!(
                 off,
@@ -278,23 +285,11 @@ impl Device for ClockPower {
         if !handled {
             self.regs.unmodelled(off, false, ctx)?;
         }
-        Ok(sub_word(self.read_word(off).unwrap_or(0), offset, width))
+        Ok(self.word_at(off).unwrap_or(0))
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
-        self.write_word(off, v, ctx)
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        self.write_reg(off, v, ctx)
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

@@ -3,10 +3,12 @@
 //! INTENSET/INTENCLR at 0x304/0x308, where INTEN bit `n` enables the interrupt of the event at
 //! 0x100 + 4·n; the peripheral's interrupt line is high while an enabled event is set. Plus the
 //! storage of a peripheral's described registers at one base address ([`Regs`]), which names
-//! what a model does not handle in the run's unmodelled log.
+//! what a model does not handle in the run's unmodelled log, and the one [`Device`] every model
+//! is served by ([`Block`] over a word-level [`Peripheral`]).
 
 use sim_core::chip::{merge_sub_word, register_name, sub_word, PeripheralDesc, RegisterFile};
-use sim_core::device::{DeviceCtx, DeviceError, Width};
+use sim_core::clock::Clock;
+use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, PortPins, Width};
 use sim_core::exception::IrqLine;
 
 /// First event register.
@@ -200,41 +202,118 @@ impl Regs {
     }
 }
 
-impl Regs {
-    /// Answers a read of `width` bytes at byte `offset`, given the model's value of the aligned
-    /// word: its bytes, or, when the model knows no word there (`None`), `absent` after
+/// An nRF52 peripheral model, a word at a time; [`Block`] serves it on the bus. The models work
+/// on aligned words: a sub-word read takes its bytes of the word, a sub-word write merges into
+/// [`Peripheral::merge_base`] (PS, "Peripheral interface": registers are 32 bits wide).
+pub trait Peripheral {
+    /// Instance name for reports.
+    fn name(&self) -> &str;
+
+    /// Its described registers (they name what the model does not handle).
+    fn regs(&self) -> &Regs;
+
+    /// What a read of the word at `off` returns, without side effects; `None` where the model
+    /// has no register.
+    fn word(&self, off: u32, at: &Peek) -> Option<u32>;
+
+    /// What a read of a word with no register returns, once it is named as unmodelled: 0
+    /// (FICR and UICR read erased, 0xFFFF_FFFF).
+    fn absent(&self) -> u32 {
+        0
+    }
+
+    /// A read of the word at `off`: [`Peripheral::word`], or [`Peripheral::absent`] after
     /// naming the access in the unmodelled log (`Err` with `--strict-mmio`).
-    pub fn answer(
-        &self,
+    fn read_word(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
+        match self.word(off, &peek_of(ctx)) {
+            Some(v) => Ok(v),
+            None => {
+                self.regs().unmodelled(off, false, ctx)?;
+                Ok(self.absent())
+            }
+        }
+    }
+
+    /// The word a sub-word write at `off` merges into: what a read returns.
+    fn merge_base(&self, off: u32, at: &Peek) -> u32 {
+        self.word(off, at).unwrap_or(0)
+    }
+
+    /// A write of the whole word `v` at `off`.
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError>;
+
+    /// See [`Device::next_event`].
+    fn next_event(&self, _clock: &Clock) -> Option<u64> {
+        None
+    }
+
+    /// See [`Device::on_event`].
+    fn on_event(&mut self, _ctx: &mut DeviceCtx) {}
+
+    /// See [`Device::reset`].
+    fn reset(&mut self, _ctx: &mut DeviceCtx) {}
+
+    /// See [`Device::pins`].
+    fn pins(&self) -> Vec<PortPins> {
+        Vec::new()
+    }
+}
+
+/// What a side-effect-free read sees during an access.
+pub fn peek_of<'a>(ctx: &'a DeviceCtx) -> Peek<'a> {
+    Peek {
+        now: ctx.now,
+        clock: ctx.clock,
+        exc: ctx.exc,
+    }
+}
+
+/// An nRF52 [`Peripheral`] on the bus.
+#[derive(Debug, Clone)]
+pub struct Block<P>(pub P);
+
+impl<P: Peripheral> Device for Block<P> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
+        Ok(sub_word(self.0.read_word(offset & !3, ctx)?, offset, width))
+    }
+
+    fn write(
+        &mut self,
         offset: u32,
         width: Width,
-        word: Option<u32>,
-        absent: u32,
+        value: u32,
         ctx: &mut DeviceCtx,
-    ) -> Result<u32, DeviceError> {
-        let v = match word {
-            Some(v) => v,
-            None => {
-                self.unmodelled(offset & !3, false, ctx)?;
-                absent
-            }
+    ) -> Result<(), DeviceError> {
+        let off = offset & !3;
+        let v = if width < 4 {
+            merge_sub_word(self.0.merge_base(off, &peek_of(ctx)), offset, width, value)
+        } else {
+            value
         };
-        Ok(sub_word(v, offset, width))
+        self.0.write_word(off, v, ctx)
     }
-}
 
-/// The word a write of `width` bytes at byte `offset` makes: the value itself for a whole
-/// word, else merged into `current()` (the models work on whole words).
-pub fn word_written(offset: u32, width: Width, value: u32, current: impl FnOnce() -> u32) -> u32 {
-    if width < 4 {
-        merged(current(), offset, width, value)
-    } else {
-        value
+    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32> {
+        Some(sub_word(self.0.word(offset & !3, at)?, offset, width))
     }
-}
 
-/// The value a write of `width` bytes at byte `offset` leaves in the word `current` (sub-word
-/// writes merge; the models work on whole words).
-pub fn merged(current: u32, offset: u32, width: Width, value: u32) -> u32 {
-    merge_sub_word(current, offset, width, value)
+    fn next_event(&self, clock: &Clock) -> Option<u64> {
+        self.0.next_event(clock)
+    }
+
+    fn on_event(&mut self, ctx: &mut DeviceCtx) {
+        self.0.on_event(ctx);
+    }
+
+    fn reset(&mut self, ctx: &mut DeviceCtx) {
+        self.0.reset(ctx);
+    }
+
+    fn pins(&self) -> Vec<PortPins> {
+        self.0.pins()
+    }
 }

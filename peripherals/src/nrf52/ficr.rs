@@ -10,9 +10,9 @@
 //! Other words the description does not name read 0xFFFF_FFFF (unprogrammed) and are named
 //! in the unmodelled log.
 
-use super::events::Regs;
-use sim_core::chip::{sub_word, PeripheralDesc};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use super::events::{Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 /// Undocumented: part family read by the MDK's errata checks (0x08: nRF52840).
 const PART_FAMILY: u32 = 0x130;
@@ -89,44 +89,33 @@ impl Ficr {
         }
         Ficr { regs }
     }
+}
 
-    fn word(&self, off: u32) -> Option<u32> {
+impl Peripheral for Ficr {
+    fn name(&self) -> &str {
+        "FICR"
+    }
+
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
         match off {
             PART_FAMILY => Some(0x08),
             PART_REVISION => Some(0x03),
             _ => self.regs.read(off, 4),
         }
     }
-}
 
-impl Device for Ficr {
-    fn name(&self) -> &str {
-        "FICR"
+    fn absent(&self) -> u32 {
+        0xFFFF_FFFF
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.word(offset & !3);
-        self.regs.answer(offset, width, word, 0xFFFF_FFFF, ctx)
-    }
-
-    fn write(
-        &mut self,
-        offset: u32,
-        _: Width,
-        _: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
+    fn write_word(&mut self, off: u32, _: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         // Factory-programmed: software cannot change it.
         self.regs
-            .unmodelled_as(offset & !3, "read-only, write ignored", true, ctx)
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(
-            self.word(offset & !3).unwrap_or(0xFFFF_FFFF),
-            offset,
-            width,
-        ))
+            .unmodelled_as(off, "read-only, write ignored", true, ctx)
     }
 }
 

@@ -7,9 +7,9 @@
 //! connected (PIN_CNF.INPUT = Connect), a pulled-up input as 1, anything else as 0; no SENSE
 //! condition ever latches. The pin states are shown in the TUI ([`Device::pins`]).
 
-use super::events::{merged, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, PortPins, Width};
+use super::events::{Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
+use sim_core::device::{DeviceCtx, DeviceError, Peek, PortPins};
 
 /// P1's registers are this far above P0's (P1 at 0x5000_0300).
 pub const P1_OFFSET: u32 = 0x300;
@@ -175,15 +175,24 @@ impl Gpio {
     }
 }
 
-impl Device for Gpio {
+impl Peripheral for Gpio {
     fn name(&self) -> &str {
         "P0/P1"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let (p, off) = Self::port(offset & !3);
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        let (p, off) = Self::port(off);
+        self.ports[p].read(off)
+    }
+
+    fn read_word(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
+        let (p, off) = Self::port(off);
         match self.ports[p].read(off) {
-            Some(v) => Ok(sub_word(v, offset, width)),
+            Some(v) => Ok(v),
             None => {
                 self.regs.unmodelled(off, false, ctx)?;
                 Ok(0)
@@ -191,34 +200,22 @@ impl Device for Gpio {
         }
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let (p, off) = Self::port(offset & !3);
-        let v = if width < 4 {
-            // Sub-word writes to the SET/CLR registers touch only their own byte's pins.
-            let base = if matches!(off, OUTSET | OUTCLR | DIRSET | DIRCLR | LATCH) {
-                0
-            } else {
-                self.ports[p].read(off).unwrap_or(0)
-            };
-            merged(base, offset, width, value)
+    /// Sub-word writes to the SET/CLR registers touch only their own byte's pins.
+    fn merge_base(&self, off: u32, at: &Peek) -> u32 {
+        let (_, port_off) = Self::port(off);
+        if matches!(port_off, OUTSET | OUTCLR | DIRSET | DIRCLR | LATCH) {
+            0
         } else {
-            value
-        };
+            self.word(off, at).unwrap_or(0)
+        }
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        let (p, off) = Self::port(off);
         if !self.ports[p].write(off, v) {
             self.regs.unmodelled(off, true, ctx)?;
         }
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        let (p, off) = Self::port(offset & !3);
-        Some(sub_word(self.ports[p].read(off)?, offset, width))
     }
 
     fn reset(&mut self, _: &mut DeviceCtx) {

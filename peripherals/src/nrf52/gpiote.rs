@@ -4,9 +4,9 @@
 //! is driven by GPIOTE, not by the port's OUT). Event mode is storage only: nothing outside drives a pin,
 //! so EVENTS_IN and EVENTS_PORT never fire; INTENSET/INTENCLR keep their bits.
 
-use super::events::{word_written, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, PortPins, Width};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
+use sim_core::device::{DeviceCtx, DeviceError, Peek, PortPins};
 
 const TASKS_OUT: u32 = 0x000;
 const TASKS_SET: u32 = 0x030;
@@ -37,31 +37,22 @@ impl Gpiote {
     fn config(&self, n: u32) -> u32 {
         self.regs.get(CONFIG + 4 * n)
     }
-
-    fn read_word(&self, off: u32) -> Option<u32> {
-        self.events.peek(off).or_else(|| self.regs.read(off, 4))
-    }
 }
 
-impl Device for Gpiote {
+impl Peripheral for Gpiote {
     fn name(&self) -> &str {
         "GPIOTE"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.read_word(offset & !3);
-        self.regs.answer(offset, width, word, 0, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.events.peek(off).or_else(|| self.regs.read(off, 4))
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -97,10 +88,6 @@ impl Device for Gpiote {
         self.regs.unmodelled(off, true, ctx)?;
         self.regs.write(off, 4, v);
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
     }
 
     fn reset(&mut self, ctx: &mut DeviceCtx) {

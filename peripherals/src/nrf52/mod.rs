@@ -27,6 +27,7 @@ pub mod uicr;
 
 use crate::chips::{Family, Model};
 use crate::PeripheralOptions;
+use events::Block;
 use sim_core::board::{Board, RegionKind};
 use sim_core::chip::PeripheralDesc;
 use sim_core::device::Device;
@@ -48,26 +49,26 @@ const BLOCK: u32 = 0x1000;
 fn model(group: &[&'static PeripheralDesc], _: &Board) -> Option<Model> {
     let first = group[0];
     let (device, size): (Box<dyn Device>, u32) = match first.name {
-        "FICR" => (Box::new(ficr::Ficr::new(first)), BLOCK),
-        "UICR" => (Box::new(uicr::Uicr::new(first)), BLOCK),
+        "FICR" => (Box::new(Block(ficr::Ficr::new(first))), BLOCK),
+        "UICR" => (Box::new(Block(uicr::Uicr::new(first))), BLOCK),
         // APPROTECT, CLOCK and POWER share 0x4000_0000.
-        "APPROTECT" | "CLOCK" | "POWER" => (Box::new(clock::ClockPower::new(group)), BLOCK),
+        "APPROTECT" | "CLOCK" | "POWER" => (Box::new(Block(clock::ClockPower::new(group))), BLOCK),
         // UART0/UARTE0 share a block; UARTE1 is alone.
-        "UART0" | "UARTE1" => (Box::new(uarte::Uarte::new(group)), BLOCK),
+        "UART0" | "UARTE1" => (Box::new(Block(uarte::Uarte::new(group))), BLOCK),
         // PS: RTC0 has 3 compare registers, RTC1 and RTC2 have 4.
-        "RTC0" => (Box::new(rtc::Rtc::new(first, 3)), BLOCK),
-        "RTC1" | "RTC2" => (Box::new(rtc::Rtc::new(first, 4)), BLOCK),
+        "RTC0" => (Box::new(Block(rtc::Rtc::new(first, 3))), BLOCK),
+        "RTC1" | "RTC2" => (Box::new(Block(rtc::Rtc::new(first, 4))), BLOCK),
         // PS: TIMER0-2 have 4 CC registers, TIMER3-4 have 6.
-        "TIMER0" | "TIMER1" | "TIMER2" => (Box::new(timer::Timer::new(first, 4)), BLOCK),
-        "TIMER3" | "TIMER4" => (Box::new(timer::Timer::new(first, 6)), BLOCK),
+        "TIMER0" | "TIMER1" | "TIMER2" => (Box::new(Block(timer::Timer::new(first, 4))), BLOCK),
+        "TIMER3" | "TIMER4" => (Box::new(Block(timer::Timer::new(first, 6))), BLOCK),
         // ACL and NVMC share 0x4001_E000.
-        "ACL" | "NVMC" => (Box::new(nvmc::Nvmc::new(group)), BLOCK),
+        "ACL" | "NVMC" => (Box::new(Block(nvmc::Nvmc::new(group))), BLOCK),
         // P0's model serves P1 too (0x300 above, inside P0's block).
-        "P0" => (Box::new(gpio::Gpio::new(first)), gpio::WINDOW),
-        "GPIOTE" => (Box::new(gpiote::Gpiote::new(first)), BLOCK),
-        "PPI" => (Box::new(ppi::Ppi::new(first)), BLOCK),
-        "RNG" => (Box::new(rng::Rng::new(first)), BLOCK),
-        "TEMP" => (Box::new(temp::Temp::new(first)), BLOCK),
+        "P0" => (Box::new(Block(gpio::Gpio::new(first))), gpio::WINDOW),
+        "GPIOTE" => (Box::new(Block(gpiote::Gpiote::new(first))), BLOCK),
+        "PPI" => (Box::new(Block(ppi::Ppi::new(first))), BLOCK),
+        "RNG" => (Box::new(Block(rng::Rng::new(first))), BLOCK),
+        "TEMP" => (Box::new(Block(temp::Temp::new(first))), BLOCK),
         _ => return None,
     };
     Some(Model { device, size })
@@ -118,26 +119,12 @@ fn erase_unprogrammed_flash(machine: &mut Machine) {
 pub(crate) mod testutil {
     //! A nano33ble machine with no program, and a way to let simulated time pass.
 
-    use sim_core::board::Board;
     use sim_core::bus::Bus;
-    use sim_core::console::Console;
-    use sim_core::loader::Image;
     use sim_core::Machine;
 
     /// nano33ble with its chip attached (no program loaded).
     pub fn nrf() -> Machine {
-        let board = Board::load("nano33ble").unwrap();
-        let image = Image {
-            entry: 0,
-            segments: Vec::new(),
-            sections: Vec::new(),
-            symbols: Vec::new(),
-            bytes: Vec::new(),
-        };
-        let isa = Box::new(isa_thumb::Thumb::new(board.core, board.fpu()));
-        let mut m = Machine::new(board, image, isa, Console::new(false)).unwrap();
-        crate::attach(&mut m, &crate::PeripheralOptions::default()).unwrap();
-        m
+        crate::testutil::chip_machine("nano33ble")
     }
 
     /// Lets `us` microseconds pass on `bus`, running every device event on its cycle.

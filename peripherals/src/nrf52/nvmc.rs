@@ -13,10 +13,10 @@
 //!   the decoded instructions (code epoch).
 //! - ACL (flash access control) is storage only: protection is not enforced (named).
 
-use super::events::{word_written, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::Clock;
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 use sim_core::memory::FlashProgram;
 
 const PS_PER_US: u64 = 1_000_000;
@@ -93,7 +93,7 @@ impl Nvmc {
         ((h - self.prof_base.0) as u32, (m - self.prof_base.1) as u32)
     }
 
-    fn word(&self, off: u32, now_ps: u64, map: &sim_core::memory::MemoryMap) -> Option<u32> {
+    fn word_at(&self, off: u32, now_ps: u64, map: &sim_core::memory::MemoryMap) -> Option<u32> {
         Some(match off {
             READY | READYNEXT => u32::from(self.busy_until.is_none_or(|t| t <= now_ps)),
             IHIT => self.profile(map).0,
@@ -109,7 +109,7 @@ impl Nvmc {
         self.busy_until = Some(ctx.now_ps() + ps);
     }
 
-    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+    fn write_reg(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         let wen = self.regs.get(CONFIG) & 3;
         match off {
             CONFIG => {
@@ -183,43 +183,39 @@ impl Nvmc {
     }
 }
 
-impl Device for Nvmc {
+impl Peripheral for Nvmc {
     fn name(&self) -> &str {
         "NVMC"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, at: &Peek) -> Option<u32> {
+        match off {
+            READY | READYNEXT => Some(u32::from(self.busy_until.is_none_or(|t| t <= at.now_ps()))),
+            IHIT | IMISS => None, // needs the memory map's counters
+            _ => self.regs.read(off, 4),
+        }
+    }
+
+    fn read_word(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         if !matches!(
             off,
             READY | READYNEXT | CONFIG | ERASEPAGEPARTIALCFG | ICACHECNF | IHIT | IMISS
         ) {
             self.regs.unmodelled(off, false, ctx)?;
         }
-        let v = self.word(off, ctx.now_ps(), ctx.map).unwrap_or(0);
-        Ok(sub_word(v, offset, width))
+        Ok(self.word_at(off, ctx.now_ps(), ctx.map).unwrap_or(0))
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.regs.get(off));
-        self.write_word(off, v, ctx)
+    fn merge_base(&self, off: u32, _: &Peek) -> u32 {
+        self.regs.get(off)
     }
 
-    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32> {
-        let off = offset & !3;
-        let v = match off {
-            READY | READYNEXT => u32::from(self.busy_until.is_none_or(|t| t <= at.now_ps())),
-            IHIT | IMISS => return None, // needs the memory map's counters
-            _ => self.regs.read(off, 4)?,
-        };
-        Some(sub_word(v, offset, width))
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        self.write_reg(off, v, ctx)
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

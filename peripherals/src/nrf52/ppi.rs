@@ -4,9 +4,9 @@
 //! not route events to tasks: a channel enabled with both endpoints set is named in the
 //! unmodelled log ("`CH[n].EEP` (event routing not modelled)"), never silently ignored.
 
-use super::events::{merged, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use super::events::{Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 const TASKS_CHG_END: u32 = 0x030;
 const CHEN: u32 = 0x500;
@@ -46,39 +46,28 @@ impl Ppi {
     }
 }
 
-impl Device for Ppi {
+impl Peripheral for Ppi {
     fn name(&self) -> &str {
         "PPI"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
-        let v = match off {
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        match off {
             CHENSET | CHENCLR => Some(self.regs.get(CHEN)),
             _ => self.regs.read(off, 4),
-        };
-        match v {
-            Some(v) => Ok(sub_word(v, offset, width)),
-            None => {
-                self.regs.unmodelled(off, false, ctx)?;
-                Ok(0)
-            }
         }
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = if width < 4 {
-            merged(0, offset, width, value)
-        } else {
-            value
-        };
+    /// Sub-word writes set or clear only their own byte's channels.
+    fn merge_base(&self, _: u32, _: &Peek) -> u32 {
+        0
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         let chen = self.regs.get(CHEN);
         match off {
             0..TASKS_CHG_END if v & 1 != 0 => {
@@ -99,15 +88,6 @@ impl Device for Ppi {
             _ => self.regs.unmodelled(off, true, ctx)?,
         }
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        let off = offset & !3;
-        let v = match off {
-            CHENSET | CHENCLR => self.regs.get(CHEN),
-            _ => self.regs.read(off, 4)?,
-        };
-        Some(sub_word(v, offset, width))
     }
 
     fn reset(&mut self, _: &mut DeviceCtx) {

@@ -7,10 +7,10 @@
 //! resets, as the hardware's noise would. Timing (PS, RNG electrical specification, typical): the first byte
 //! 128 µs after START, then one every 30 µs, or 120 µs with bias correction (CONFIG.DERCEN).
 
-use super::events::{word_written, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::Clock;
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 /// The generator's seed (documented: every run starts the same sequence).
 pub const SEED: u32 = 0x7468_696D;
@@ -63,31 +63,22 @@ impl Rng {
             T_RAW_PS
         }
     }
-
-    fn read_word(&self, off: u32) -> Option<u32> {
-        self.events.peek(off).or_else(|| self.regs.read(off, 4))
-    }
 }
 
-impl Device for Rng {
+impl Peripheral for Rng {
     fn name(&self) -> &str {
         "RNG"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.read_word(offset & !3);
-        self.regs.answer(offset, width, word, 0, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.events.peek(off).or_else(|| self.regs.read(off, 4))
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -108,10 +99,6 @@ impl Device for Rng {
             }
         }
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

@@ -16,10 +16,10 @@
 //!   a write while running is ignored.
 
 use super::clock::periods_ps;
-use super::events::{merged, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::{Clock, PS_PER_S};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 const TASKS_START: u32 = 0x000;
 const TASKS_STOP: u32 = 0x004;
@@ -169,7 +169,7 @@ impl Rtc {
         ctx.clock.domain("LFCLK").unwrap_or(0)
     }
 
-    fn read_word(&self, off: u32, now: u64) -> Option<u32> {
+    fn word_at(&self, off: u32, now: u64) -> Option<u32> {
         if let Some(v) = self.events.peek(off) {
             return Some(v);
         }
@@ -180,7 +180,7 @@ impl Rtc {
         })
     }
 
-    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+    fn write_reg(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -230,43 +230,21 @@ impl Rtc {
     }
 }
 
-impl Device for Rtc {
+impl Peripheral for Rtc {
     fn name(&self) -> &str {
         self.name
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.read_word(offset & !3, ctx.now_ps());
-        self.regs.answer(offset, width, word, 0, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = if width < 4 {
-            merged(
-                self.read_word(off, ctx.now_ps()).unwrap_or(0),
-                offset,
-                width,
-                value,
-            )
-        } else {
-            value
-        };
-        self.write_word(off, v, ctx)
+    fn word(&self, off: u32, at: &Peek) -> Option<u32> {
+        self.word_at(off, at.now_ps())
     }
 
-    fn peek(&self, offset: u32, width: Width, at: &Peek) -> Option<u32> {
-        Some(sub_word(
-            self.read_word(offset & !3, at.now_ps())?,
-            offset,
-            width,
-        ))
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        self.write_reg(off, v, ctx)
     }
 
     fn next_event(&self, clock: &Clock) -> Option<u64> {

@@ -3,10 +3,10 @@
 //! set. thimble's die is always at [`TEMP_C_X4`] / 4 = 25.00 °C (a fixed, documented value:
 //! runs stay deterministic). The calibration registers A0–A5, B0–B5, T0–T4 are storage.
 
-use super::events::{word_written, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::Clock;
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 /// The temperature TEMP reports, in its unit of 0.25 °C: 25.00 °C.
 pub const TEMP_C_X4: u32 = 100;
@@ -34,31 +34,22 @@ impl Temp {
             done: None,
         }
     }
-
-    fn read_word(&self, off: u32) -> Option<u32> {
-        self.events.peek(off).or_else(|| self.regs.read(off, 4))
-    }
 }
 
-impl Device for Temp {
+impl Peripheral for Temp {
     fn name(&self) -> &str {
         "TEMP"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.read_word(offset & !3);
-        self.regs.answer(offset, width, word, 0, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.events.peek(off).or_else(|| self.regs.read(off, 4))
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -72,10 +63,6 @@ impl Device for Temp {
             _ => self.regs.unmodelled(off, true, ctx)?,
         }
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

@@ -12,10 +12,10 @@
 //! - Writing MODE, BITMODE or PRESCALER while running re-anchors the count (the PS says to
 //!   change them only while stopped).
 
-use super::events::{word_written, Events, Regs};
-use sim_core::chip::{sub_word, PeripheralDesc};
+use super::events::{Events, Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::{Clock, PS_PER_S};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 const TASKS_START: u32 = 0x000;
 const TASKS_STOP: u32 = 0x004;
@@ -155,14 +155,14 @@ impl Timer {
         }
     }
 
-    fn read_word(&self, off: u32) -> Option<u32> {
+    fn word_at(&self, off: u32) -> Option<u32> {
         if let Some(v) = self.events.peek(off) {
             return Some(v);
         }
         self.regs.read(off, 4)
     }
 
-    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+    fn write_reg(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -237,36 +237,31 @@ impl Timer {
     }
 }
 
-impl Device for Timer {
+impl Peripheral for Timer {
     fn name(&self) -> &str {
         self.name
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let off = offset & !3;
+    fn regs(&self) -> &Regs {
+        &self.regs
+    }
+
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.word_at(off)
+    }
+
+    fn read_word(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         let handled = self.events.peek(off).is_some()
             || matches!(off, SHORTS | MODE | BITMODE | PRESCALER)
             || (CC..CC + 4 * self.channels).contains(&off);
         if !handled {
             self.regs.unmodelled(off, false, ctx)?;
         }
-        Ok(sub_word(self.read_word(off).unwrap_or(0), offset, width))
+        Ok(self.word_at(off).unwrap_or(0))
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
-        self.write_word(off, v, ctx)
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        self.write_reg(off, v, ctx)
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

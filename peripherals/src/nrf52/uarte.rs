@@ -19,11 +19,11 @@
 //!   TASKS_FLUSHRX sets ENDRX with RXD.AMOUNT 0.
 //! - Interrupts: INTEN/INTENSET/INTENCLR over the events, IRQ 2 (UARTE0) or 40 (UARTE1).
 
-use super::events::{word_written, Events, Regs};
+use super::events::{Events, Peripheral, Regs};
 use sim_core::board::RegionKind;
-use sim_core::chip::{sub_word, PeripheralDesc};
+use sim_core::chip::PeripheralDesc;
 use sim_core::clock::{Clock, PS_PER_S};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 const TASKS_STARTRX: u32 = 0x000;
 const TASKS_STOPRX: u32 = 0x004;
@@ -119,7 +119,7 @@ impl Uarte {
         self.regs.get(ENABLE) & 0xF
     }
 
-    fn read_word(&self, off: u32) -> Option<u32> {
+    fn word_at(&self, off: u32) -> Option<u32> {
         if let Some(v) = self.events.peek(off) {
             return Some(v);
         }
@@ -188,7 +188,7 @@ impl Uarte {
         }
     }
 
-    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+    fn write_reg(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if self.events.access(off, Some(v), ctx).is_some() {
             return Ok(());
         }
@@ -274,30 +274,21 @@ impl Uarte {
     }
 }
 
-impl Device for Uarte {
+impl Peripheral for Uarte {
     fn name(&self) -> &str {
         &self.name
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.read_word(offset & !3);
-        self.regs.answer(offset, width, word, 0, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
-        let v = word_written(offset, width, value, || self.read_word(off).unwrap_or(0));
-        self.write_word(off, v, ctx)
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.word_at(off)
     }
 
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(self.read_word(offset & !3)?, offset, width))
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
+        self.write_reg(off, v, ctx)
     }
 
     fn next_event(&self, _: &Clock) -> Option<u64> {

@@ -5,9 +5,9 @@
 //! writing is not enabled is ignored and named in the unmodelled log; so is an erase of the
 //! UICR (NVMC ERASEUICR/ERASEALL), which thimble does not model.
 
-use super::events::Regs;
-use sim_core::chip::{sub_word, PeripheralDesc};
-use sim_core::device::{Device, DeviceCtx, DeviceError, Peek, Width};
+use super::events::{Peripheral, Regs};
+use sim_core::chip::PeripheralDesc;
+use sim_core::device::{DeviceCtx, DeviceError, Peek};
 
 /// The UICR.
 #[derive(Debug, Clone)]
@@ -24,24 +24,29 @@ impl Uicr {
     }
 }
 
-impl Device for Uicr {
+impl Peripheral for Uicr {
     fn name(&self) -> &str {
         "UICR"
     }
 
-    fn read(&mut self, offset: u32, width: Width, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let word = self.regs.read(offset & !3, 4);
-        self.regs.answer(offset, width, word, 0xFFFF_FFFF, ctx)
+    fn regs(&self) -> &Regs {
+        &self.regs
     }
 
-    fn write(
-        &mut self,
-        offset: u32,
-        width: Width,
-        value: u32,
-        ctx: &mut DeviceCtx,
-    ) -> Result<(), DeviceError> {
-        let off = offset & !3;
+    fn word(&self, off: u32, _: &Peek) -> Option<u32> {
+        self.regs.read(off, 4)
+    }
+
+    fn absent(&self) -> u32 {
+        0xFFFF_FFFF
+    }
+
+    /// NOR programming: a sub-word write leaves the other bytes' bits as they are.
+    fn merge_base(&self, _: u32, _: &Peek) -> u32 {
+        0xFFFF_FFFF
+    }
+
+    fn write_word(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
         if ctx.map.flash_program.is_none() {
             return self
                 .regs
@@ -50,24 +55,10 @@ impl Device for Uicr {
         if !self.regs.describes(off) {
             return self.regs.unmodelled(off, true, ctx);
         }
-        let shift = 8 * (offset & 3);
-        let mask = if width >= 4 {
-            u32::MAX
-        } else {
-            ((1u32 << (8 * u32::from(width))) - 1) << shift
-        };
         // NOR programming: only bits written as 0 change.
         let cur = self.regs.get(off);
-        self.regs.set(off, cur & ((value << shift) | !mask));
+        self.regs.set(off, cur & v);
         Ok(())
-    }
-
-    fn peek(&self, offset: u32, width: Width, _: &Peek) -> Option<u32> {
-        Some(sub_word(
-            self.regs.read(offset & !3, 4).unwrap_or(0xFFFF_FFFF),
-            offset,
-            width,
-        ))
     }
 }
 
