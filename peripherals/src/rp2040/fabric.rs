@@ -87,6 +87,71 @@ pub trait Block {
     fn reset(&mut self, _ctx: &mut DeviceCtx) {}
 }
 
+/// A read of a register without side effects: the block's [`Block::peek`], or 0 after naming
+/// the access as unmodelled where it has none (`Err` with `--strict-mmio`).
+pub fn read_peeked<B: Block>(
+    block: &B,
+    desc: &'static PeripheralDesc,
+    off: u32,
+    ctx: &mut DeviceCtx,
+) -> Result<u32, DeviceError> {
+    let at = Peek {
+        now: ctx.now,
+        clock: ctx.clock,
+        exc: ctx.exc,
+    };
+    match block.peek(off, &at) {
+        Some(v) => Ok(v),
+        None => unmodelled(desc, off, false, ctx).map(|()| 0),
+    }
+}
+
+/// Something that becomes ready a delay after it starts (an oscillator stabilising, a PLL
+/// locking): the time it is (or became) ready, and whether its output runs, which it does once
+/// that time has been seen by an event or an access (so that the clock it publishes changes
+/// at an event of its own).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ready {
+    at: Option<u64>,
+    running: bool,
+}
+
+impl Ready {
+    /// Starts at `now_ps`: ready `delay_ps` later, not running until then.
+    pub fn start(&mut self, now_ps: u64, delay_ps: u64) {
+        *self = Ready {
+            at: Some(now_ps.saturating_add(delay_ps)),
+            running: false,
+        };
+    }
+
+    /// Stopped: not ready, not running.
+    pub fn stop(&mut self) {
+        *self = Ready::default();
+    }
+
+    /// Whether it is ready at `now_ps` (a status bit reads this).
+    pub fn is_ready(&self, now_ps: u64) -> bool {
+        self.at.is_some_and(|t| now_ps >= t)
+    }
+
+    /// Follows time to `now_ps`: the output runs once ready. Returns whether it runs.
+    pub fn update(&mut self, now_ps: u64) -> bool {
+        self.running = self.is_ready(now_ps);
+        self.running
+    }
+
+    /// Whether the output runs (as of the last [`Ready::update`]).
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    /// The time it becomes ready, while that has not been seen yet.
+    pub fn next_event(&self) -> Option<u64> {
+        self.at.filter(|_| !self.running)
+    }
+}
+
 /// A [`Block`] on the bus: narrow accesses widened, atomic aliases applied when `aliased`.
 pub struct Fabric<B: Block> {
     /// The block.

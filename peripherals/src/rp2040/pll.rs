@@ -6,7 +6,7 @@
 //! reference itself with CS.BYPASS. The output is published as `pll_sys` / `pll_usb`.
 
 use super::domain;
-use super::fabric::{unmodelled, Block};
+use super::fabric::{read_peeked, unmodelled, Block, Ready};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::Clock;
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
@@ -38,9 +38,8 @@ pub const LOCK_TIME_PS: u64 = 50_000_000;
 pub struct Pll {
     regs: RegisterFile,
     domain: &'static str,
-    /// When the VCO locks (or locked), in ps; `None` while powered down.
-    lock_at: Option<u64>,
-    locked: bool,
+    /// CS.LOCK after the lock time; the output runs from then.
+    lock: Ready,
 }
 
 impl Pll {
@@ -53,8 +52,7 @@ impl Pll {
             } else {
                 domain::PLL_SYS
             },
-            lock_at: None,
-            locked: false,
+            lock: Ready::default(),
         }
     }
 
@@ -85,14 +83,14 @@ impl Pll {
         let prim = self.get(reg::PRIM);
         let pd1 = u64::from((prim >> 16) & 7);
         let pd2 = u64::from((prim >> 12) & 7);
-        if !self.locked || self.get(reg::PWR) & POSTDIVPD != 0 || pd1 == 0 || pd2 == 0 {
+        if !self.lock.running() || self.get(reg::PWR) & POSTDIVPD != 0 || pd1 == 0 || pd2 == 0 {
             return 0;
         }
         self.vco_hz(fref) / (pd1 * pd2)
     }
 
     fn publish(&mut self, ctx: &mut DeviceCtx) {
-        self.locked = self.lock_at.is_some_and(|t| ctx.now_ps() >= t);
+        self.lock.update(ctx.now_ps());
         let f = self.out_hz(super::hz(ctx.clock, domain::XOSC));
         ctx.clock.set_domain(self.domain, f);
     }
@@ -100,11 +98,10 @@ impl Pll {
     /// The VCO was powered or re-tuned: it locks again after the lock time.
     fn relock(&mut self, ctx: &mut DeviceCtx) {
         if self.vco_on() {
-            self.lock_at = Some(ctx.now_ps() + LOCK_TIME_PS);
+            self.lock.start(ctx.now_ps(), LOCK_TIME_PS);
         } else {
-            self.lock_at = None;
+            self.lock.stop();
         }
-        self.locked = false;
     }
 }
 
@@ -114,15 +111,7 @@ impl Block for Pll {
     }
 
     fn read(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let at = Peek {
-            now: ctx.now,
-            clock: ctx.clock,
-            exc: ctx.exc,
-        };
-        match self.peek(off, &at) {
-            Some(v) => Ok(v),
-            None => unmodelled(self.regs.desc, off, false, ctx).map(|()| 0),
-        }
+        read_peeked(self, self.regs.desc, off, ctx)
     }
 
     fn write(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {
@@ -152,7 +141,7 @@ impl Block for Pll {
     fn peek(&self, off: u32, at: &Peek) -> Option<u32> {
         match off {
             reg::CS => {
-                let locked = self.lock_at.is_some_and(|t| at.now_ps() >= t);
+                let locked = self.lock.is_ready(at.now_ps());
                 Some(self.get(reg::CS) | if locked { LOCK } else { 0 })
             }
             reg::PWR | reg::FBDIV_INT | reg::PRIM => self.regs.get(off),
@@ -161,13 +150,9 @@ impl Block for Pll {
     }
 
     fn next_event(&self, clock: &Clock) -> Option<u64> {
-        match self.lock_at {
-            Some(t) if !self.locked => Some(t),
-            _ => {
-                let f = self.out_hz(super::hz(clock, domain::XOSC));
-                super::stale(clock, self.domain, f).then_some(0)
-            }
-        }
+        let f = self.out_hz(super::hz(clock, domain::XOSC));
+        let stale = super::stale(clock, self.domain, f);
+        self.lock.next_event().or(stale.then_some(0))
     }
 
     fn on_event(&mut self, ctx: &mut DeviceCtx) {
@@ -176,8 +161,7 @@ impl Block for Pll {
 
     fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
-        self.lock_at = None;
-        self.locked = false;
+        self.lock.stop();
         self.publish(ctx);
     }
 }
@@ -194,7 +178,8 @@ mod tests {
         p.regs.set(reg::FBDIV_INT, 125);
         p.regs.set(reg::PRIM, (6 << 16) | (2 << 12));
         p.regs.set(reg::PWR, 0);
-        p.locked = true;
+        p.lock.start(0, 0);
+        p.lock.update(0);
         assert_eq!(p.vco_hz(12_000_000), 1_500_000_000);
         assert_eq!(p.out_hz(12_000_000), 125_000_000);
         p.regs.set(reg::FBDIV_INT, 100);

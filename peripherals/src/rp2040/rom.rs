@@ -209,15 +209,17 @@ pub struct RomImage {
     pub symbols: Vec<(u32, String)>,
 }
 
+fn put16(rom: &mut [u8], a: u32, v: u16) {
+    rom[a as usize..a as usize + 2].copy_from_slice(&v.to_le_bytes());
+}
+
+fn put32(rom: &mut [u8], a: u32, v: u32) {
+    rom[a as usize..a as usize + 4].copy_from_slice(&v.to_le_bytes());
+}
+
 /// Builds the ROM's contents.
 pub fn image() -> RomImage {
     let mut rom = vec![0u8; ROM_SIZE as usize];
-    let put16 = |rom: &mut Vec<u8>, a: u32, v: u16| {
-        rom[a as usize..a as usize + 2].copy_from_slice(&v.to_le_bytes());
-    };
-    let put32 = |rom: &mut Vec<u8>, a: u32, v: u32| {
-        rom[a as usize..a as usize + 4].copy_from_slice(&v.to_le_bytes());
-    };
     let list = routines();
     let addr_of = |r: Routine| -> u32 {
         let i = list.iter().position(|(x, _)| *x == r).expect("listed");
@@ -252,22 +254,11 @@ pub fn image() -> RomImage {
     put32(&mut rom, at::GIT_REVISION, u32::from_be_bytes(*b"thim"));
     let cr = b"thimble's model of the RP2040 boot ROM (not Raspberry Pi's code)\0";
     rom[at::COPYRIGHT as usize..at::COPYRIGHT as usize + cr.len()].copy_from_slice(cr);
-    // Function table: (code, pointer) pairs, 0-terminated.
-    let mut a = at::FUNC_TABLE;
-    for (c, r, _) in FUNCS {
-        put16(&mut rom, a, code(c));
-        put16(&mut rom, a + 2, (addr_of(r) | 1) as u16);
-        a += 4;
-    }
-    // 'DE' debug_trampoline_end: the end of the trampoline.
-    put16(&mut rom, a, code(b"DE"));
-    put16(
-        &mut rom,
-        a + 2,
-        (addr_of(Routine::DebugTrampoline) + 4) as u16,
-    );
-    put16(&mut rom, a + 4, 0);
-    debug_assert!(a + 6 <= at::DATA_TABLE);
+    // Function table, with 'DE' debug_trampoline_end (the end of the trampoline) last.
+    let funcs = FUNCS.iter().map(|&(c, r, _)| (c, addr_of(r) | 1));
+    let de = (b"DE", addr_of(Routine::DebugTrampoline) + 4);
+    let end = put_table(&mut rom, at::FUNC_TABLE, funcs.chain([de]));
+    debug_assert!(end <= at::DATA_TABLE);
     // Data table.
     let first_float = addr_of(Routine::Float(OPS[0]));
     let end_double = addr_of(Routine::Double(OPS[OPS.len() - 1])) + 4;
@@ -279,14 +270,8 @@ pub fn image() -> RomImage {
         (b"FE", end_double),
         (b"SD", at::SD_TABLE),
     ];
-    let mut a = at::DATA_TABLE;
-    for (c, p) in data {
-        put16(&mut rom, a, code(c));
-        put16(&mut rom, a + 2, p as u16);
-        a += 4;
-    }
-    put16(&mut rom, a, 0);
-    debug_assert!(a + 2 <= at::SF_TABLE - 2);
+    let end = put_table(&mut rom, at::DATA_TABLE, data);
+    debug_assert!(end <= at::SF_TABLE - 2);
     // Soft-float and soft-double tables: 32 function pointers each, size byte before.
     rom[(at::SF_TABLE - 2) as usize] = OPS.len() as u8;
     rom[(at::SD_TABLE - 2) as usize] = OPS.len() as u8;
@@ -312,6 +297,23 @@ pub fn image() -> RomImage {
         bytes: rom,
         symbols,
     }
+}
+
+/// Writes a lookup table of the ROM at `at` (§2.8.3): (two-character code, 16-bit pointer)
+/// entries, then a 0 code; returns the end.
+fn put_table<'a>(
+    rom: &mut [u8],
+    at: u32,
+    entries: impl IntoIterator<Item = (&'a [u8; 2], u32)>,
+) -> u32 {
+    let mut a = at;
+    for (c, p) in entries {
+        put16(rom, a, code(c));
+        put16(rom, a + 2, p as u16);
+        a += 4;
+    }
+    put16(rom, a, 0);
+    a + 2
 }
 
 /// Cycles a routine takes (before the wait states of the memory it touches); `n` is the byte

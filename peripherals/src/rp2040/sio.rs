@@ -21,7 +21,7 @@
 //!   claimed; writing releases it; SPINLOCK_ST shows all.
 //! - The interpolators are storage (named as unmodelled).
 
-use super::fabric::{unmodelled, Block};
+use super::fabric::{read_peeked, unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
 use sim_core::exception::IrqLine;
@@ -270,20 +270,7 @@ impl Block for Sio {
                 unmodelled(self.regs.desc, off, false, ctx)?;
                 self.regs.read(off, 4).unwrap_or(0)
             }
-            _ => {
-                let at = Peek {
-                    now: ctx.now,
-                    clock: ctx.clock,
-                    exc: ctx.exc,
-                };
-                match self.peek(off, &at) {
-                    Some(v) => v,
-                    None => {
-                        unmodelled(self.regs.desc, off, false, ctx)?;
-                        0
-                    }
-                }
-            }
+            _ => read_peeked(self, self.regs.desc, off, ctx)?,
         })
     }
 

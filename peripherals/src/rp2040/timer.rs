@@ -12,7 +12,7 @@
 //! - PAUSE stops the count (DBGPAUSE is for debuggers and changes nothing here).
 
 use super::domain;
-use super::fabric::{unmodelled, Block};
+use super::fabric::{read_peeked, unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
@@ -199,20 +199,7 @@ impl Block for Timer {
                 now as u32
             }
             reg::TIMEHR => self.latched_hi,
-            _ => {
-                let at = Peek {
-                    now: ctx.now,
-                    clock: ctx.clock,
-                    exc: ctx.exc,
-                };
-                match self.peek(off, &at) {
-                    Some(v) => v,
-                    None => {
-                        unmodelled(self.regs.desc, off, false, ctx)?;
-                        0
-                    }
-                }
-            }
+            _ => read_peeked(self, self.regs.desc, off, ctx)?,
         })
     }
 

@@ -13,7 +13,7 @@
 //!   (IFLS.TXIFLSEL), MIS = RIS & IMSC, ICR clears; the IRQ pends when MIS becomes non-zero.
 
 use super::domain;
-use super::fabric::{unmodelled, Block};
+use super::fabric::{read_peeked, unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
@@ -204,16 +204,10 @@ impl Block for Uart {
     fn read(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
         self.clk = super::hz(ctx.clock, domain::CLK_PERI);
         self.pump(ctx);
-        let at = Peek {
-            now: ctx.now,
-            clock: ctx.clock,
-            exc: ctx.exc,
-        };
-        match (off, self.peek(off, &at)) {
+        match off {
             // Nothing is ever received: DR reads 0 (and would flag underflow on silicon).
-            (reg::DR, _) => Ok(0),
-            (_, Some(v)) => Ok(v),
-            (_, None) => unmodelled(self.regs.desc, off, false, ctx).map(|()| 0),
+            reg::DR => Ok(0),
+            _ => read_peeked(self, self.regs.desc, off, ctx),
         }
     }
 

@@ -12,7 +12,7 @@
 //!   CTRL.TRIGGER, the chip resets (a system reset of thimble's machine).
 
 use super::domain;
-use super::fabric::{unmodelled, Block};
+use super::fabric::{read_peeked, unmodelled, Block};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
@@ -140,15 +140,7 @@ impl Block for Watchdog {
     }
 
     fn read(&mut self, off: u32, ctx: &mut DeviceCtx) -> Result<u32, DeviceError> {
-        let at = Peek {
-            now: ctx.now,
-            clock: ctx.clock,
-            exc: ctx.exc,
-        };
-        match self.peek(off, &at) {
-            Some(v) => Ok(v),
-            None => unmodelled(self.regs.desc, off, false, ctx).map(|()| 0),
-        }
+        read_peeked(self, self.regs.desc, off, ctx)
     }
 
     fn write(&mut self, off: u32, v: u32, ctx: &mut DeviceCtx) -> Result<(), DeviceError> {

@@ -4,7 +4,7 @@
 //! clock while stable. COUNT counts down at the crystal frequency.
 
 use super::domain;
-use super::fabric::{unmodelled, Block};
+use super::fabric::{unmodelled, Block, Ready};
 use sim_core::chip::{PeripheralDesc, RegisterFile};
 use sim_core::clock::{Clock, PS_PER_S};
 use sim_core::device::{DeviceCtx, DeviceError, Peek};
@@ -33,10 +33,8 @@ const DISABLE: u32 = 0xD1E;
 pub struct Xosc {
     regs: RegisterFile,
     enabled: bool,
-    /// When the oscillator is (or became) stable, in ps; `None` while disabled.
-    stable_at: Option<u64>,
-    /// Whether the output runs (stable time reached and seen by an event or access).
-    running: bool,
+    /// STATUS.STABLE after the start-up delay; the output runs from then.
+    stable: Ready,
     badwrite: bool,
     /// COUNT: value written and the time it was written.
     count: (u32, u64),
@@ -48,23 +46,18 @@ impl Xosc {
         Xosc {
             regs: RegisterFile::new(desc),
             enabled: false,
-            stable_at: None,
-            running: false,
+            stable: Ready::default(),
             badwrite: false,
             count: (0, 0),
         }
     }
 
     fn out(&self) -> u64 {
-        if self.running {
+        if self.stable.running() {
             XOSC_HZ
         } else {
             0
         }
-    }
-
-    fn stable(&self, now_ps: u64) -> bool {
-        self.stable_at.is_some_and(|t| now_ps >= t)
     }
 
     fn status(&self, now_ps: u64) -> u32 {
@@ -75,14 +68,14 @@ impl Xosc {
         if self.badwrite {
             v |= 1 << 24;
         }
-        if self.stable(now_ps) {
+        if self.stable.is_ready(now_ps) {
             v |= 1 << 31;
         }
         v
     }
 
     fn update(&mut self, ctx: &mut DeviceCtx) {
-        self.running = self.stable(ctx.now_ps());
+        self.stable.update(ctx.now_ps());
         ctx.clock.set_domain(domain::XOSC, self.out());
     }
 
@@ -96,12 +89,12 @@ impl Xosc {
                 self.enabled = true;
                 let s = self.regs.get(reg::STARTUP).unwrap_or(0);
                 let cycles = u64::from(s & 0x3FFF) * 256 * if s & (1 << 20) != 0 { 4 } else { 1 };
-                self.stable_at = Some(ctx.now_ps() + cycles * PS_PER_S / XOSC_HZ);
+                self.stable.start(ctx.now_ps(), cycles * PS_PER_S / XOSC_HZ);
             }
             ENABLE => {}
             DISABLE => {
                 self.enabled = false;
-                self.stable_at = None;
+                self.stable.stop();
             }
             _ => self.badwrite = true,
         }
@@ -169,11 +162,8 @@ impl Block for Xosc {
     }
 
     fn next_event(&self, clock: &Clock) -> Option<u64> {
-        match self.stable_at {
-            Some(t) if !self.running => Some(t),
-            _ if super::stale(clock, domain::XOSC, self.out()) => Some(0),
-            _ => None,
-        }
+        let stale = super::stale(clock, domain::XOSC, self.out());
+        self.stable.next_event().or(stale.then_some(0))
     }
 
     fn on_event(&mut self, ctx: &mut DeviceCtx) {
@@ -183,8 +173,7 @@ impl Block for Xosc {
     fn reset(&mut self, ctx: &mut DeviceCtx) {
         self.regs.reset();
         self.enabled = false;
-        self.stable_at = None;
-        self.running = false;
+        self.stable.stop();
         self.badwrite = false;
         self.update(ctx);
     }
