@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "semihosting.h"
+#include "text.h"
 
 extern char __heap_end[];
 extern void *_sbrk(int incr);
@@ -27,28 +28,6 @@ __attribute__((noinline)) static uint32_t dive(uint32_t depth)
         return depth;
     }
     return dive(depth + 1) + (frame[0] & 1u) * 0;
-}
-
-static char *put(char *p, const char *s)
-{
-    while (*s) {
-        *p++ = *s++;
-    }
-    return p;
-}
-
-static char *put_dec(char *p, uint32_t v)
-{
-    char tmp[10];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n) {
-        *p++ = tmp[--n];
-    }
-    return p;
 }
 
 int main(void)

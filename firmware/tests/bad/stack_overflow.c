@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "semihosting.h"
+#include "text.h"
 
 static volatile uint32_t canary[1024]; /* .bss, zero */
 
@@ -24,20 +25,6 @@ __attribute__((noinline)) static uint32_t dive(uint32_t depth)
     return dive(depth + 1) + (frame[0] & 1u) * 0;
 }
 
-static char *put_dec(char *p, uint32_t v)
-{
-    char tmp[10];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n) {
-        *p++ = tmp[--n];
-    }
-    return p;
-}
-
 int main(void)
 {
     uint32_t depth = dive(0);
@@ -45,17 +32,10 @@ int main(void)
     for (unsigned i = 0; i < 1024; i++) {
         hit += canary[i] != 0;
     }
-    static const char a[] = "recursion depth ";
-    static const char b[] = ", canary words overwritten ";
     char line[96];
-    char *p = line;
-    for (const char *q = a; *q; q++) {
-        *p++ = *q;
-    }
+    char *p = put(line, "recursion depth ");
     p = put_dec(p, depth);
-    for (const char *q = b; *q; q++) {
-        *p++ = *q;
-    }
+    p = put(p, ", canary words overwritten ");
     p = put_dec(p, hit);
     *p++ = '\n';
     *p = 0;
