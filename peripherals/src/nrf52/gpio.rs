@@ -5,7 +5,7 @@
 //! `PIN_CNF[n]` (whose DIR bit is DIR's bit n), LATCH (write one to clear) and DETECTMODE.
 //! Nothing outside drives the pins: IN reads an output's own level when its input buffer is
 //! connected (PIN_CNF.INPUT = Connect), a pulled-up input as 1, anything else as 0; no SENSE
-//! condition ever latches. The pin states are shown in the TUI ([`Device::pins`]).
+//! condition ever latches. The pin states are shown in the TUI ([`Device::pins`](sim_core::device::Device::pins)).
 
 use super::events::{Peripheral, Regs};
 use sim_core::chip::PeripheralDesc;

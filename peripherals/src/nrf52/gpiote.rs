@@ -1,6 +1,6 @@
 //! GPIOTE of the nRF52840 (PS v1.7, chapter GPIOTE), minimal: `CONFIG[n]` in Task mode gives
 //! the channel its pin (at OUTINIT), and `TASKS_OUT/SET/CLR[n]` toggle, set or clear it; the
-//! TUI shows those pins as ports "GPIOTE P0"/"GPIOTE P1" ([`Device::pins`]: a task-mode pin
+//! TUI shows those pins as ports "GPIOTE P0"/"GPIOTE P1" ([`Device::pins`](sim_core::device::Device::pins): a task-mode pin
 //! is driven by GPIOTE, not by the port's OUT). Event mode is storage only: nothing outside drives a pin,
 //! so EVENTS_IN and EVENTS_PORT never fire; INTENSET/INTENCLR keep their bits.
 
