@@ -12,7 +12,7 @@ use serde_json::Value;
 /// Runs `elf` on nano33ble with a JSON report; returns (exit status, stdout, report).
 fn run(elf: &str, extra: &[&str]) -> (i32, String, Value) {
     let path = prebuilt(elf);
-    let json = std::env::temp_dir().join(format!("thimble-{elf}-{}.json", std::process::id()));
+    let json = temp_path(&format!("{elf}.json"));
     let mut args = vec!["run", s(&path), "--board", "nano33ble", "--json", s(&json)];
     args.extend(extra);
     let out = thimble(&args);

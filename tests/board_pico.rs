@@ -9,11 +9,7 @@ use serde_json::Value;
 
 /// Runs `elf` on pico; returns (stdout + "exit=N", stderr, JSON report).
 fn run(elf: &str, extra: &[&str]) -> (String, String, Value) {
-    let json = std::env::temp_dir().join(format!(
-        "thimble-pico-{elf}-{}-{:?}.json",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let json = temp_path(&format!("pico-{elf}.json"));
     let p = prebuilt(elf);
     let mut args = vec!["run", s(&p), "--board", "pico", "--json", s(&json)];
     args.extend_from_slice(extra);

@@ -18,7 +18,7 @@ struct Run {
 
 fn run(name: &str, board: &str, extra: &[&str]) -> Run {
     let elf = prebuilt(name);
-    let json = std::env::temp_dir().join(format!("thimble-{name}-{}.json", std::process::id()));
+    let json = temp_path(&format!("{name}.json"));
     let mut args = vec![
         "run",
         s(&elf),

@@ -13,10 +13,7 @@ const FUNCTIONS: [&str; 3] = ["dot_int8", "copy_words", "dot_smlad"];
 /// printed for it and the ROI (calls, min, max cycles).
 fn measure(board: &str, function: &str) -> (Vec<u64>, (u64, u64, u64)) {
     let elf = prebuilt(&format!("cyccnt-{board}"));
-    let json = std::env::temp_dir().join(format!(
-        "thimble-cyccnt-{board}-{function}-{}.json",
-        std::process::id()
-    ));
+    let json = temp_path(&format!("cyccnt-{board}-{function}.json"));
     let out = thimble(&[
         "run",
         s(&elf),

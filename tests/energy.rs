@@ -7,11 +7,7 @@ use common::*;
 use serde_json::Value;
 
 fn run_json(elf: &str, board: &str, roi: &[&str]) -> Value {
-    let json = std::env::temp_dir().join(format!(
-        "thimble-energy-{}-{elf}-{board}-{:?}.json",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let json = temp_path(&format!("energy-{elf}-{board}.json"));
     let path = prebuilt(elf);
     let mut args = vec![
         "run",

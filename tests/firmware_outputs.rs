@@ -96,11 +96,7 @@ fn demo_reports_cycles_per_inference_arena_and_energy() {
 #[test]
 fn identical_runs_give_identical_reports() {
     let run = || {
-        let json = std::env::temp_dir().join(format!(
-            "thimble-det-{}-{:?}.json",
-            std::process::id(),
-            std::thread::current().id()
-        ));
+        let json = temp_path("det.json");
         let o = thimble(&["demo", "--quiet", "--json", s(&json)]);
         assert_eq!(o.status.code(), Some(0));
         let mut v: serde_json::Value =

@@ -43,7 +43,7 @@ fn recursion_stack_peak_is_the_sum_of_its_frames_and_roi_counts_every_call() {
         frame("Reset_Handler") + frame("main") + DEPTH * frame("recurse") + frame("leaf");
     assert!(frame("recurse") > 0 && expected > 64 * 10, "{frames:?}");
 
-    let json = std::env::temp_dir().join(format!("thimble-recursion-{}.json", std::process::id()));
+    let json = temp_path("recursion.json");
     let elf = prebuilt("recursion-cortex-m4");
     let o = thimble(&[
         "run",

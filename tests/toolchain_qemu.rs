@@ -113,8 +113,7 @@ fn qemu_pcs(name: &str) -> Vec<u32> {
 
 fn thimble_instruction_count(name: &str) -> u64 {
     let (_, cpu) = split_name(name);
-    let json =
-        std::env::temp_dir().join(format!("thimble-count-{name}-{}.json", std::process::id()));
+    let json = temp_path(&format!("count-{name}.json"));
     let elf = prebuilt(name);
     let mut args = vec!["run", s(&elf), "--quiet", "--json", s(&json)];
     args.extend(board_args(cpu));

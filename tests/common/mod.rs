@@ -98,6 +98,16 @@ pub fn require_tool(tool: &str) {
     );
 }
 
+/// A fresh path in the temporary directory for one run's output (a JSON report, a log),
+/// unique to this process and to this call: the tests of one binary run in parallel threads
+/// and several may run the same ELF. `tag` names the file for a reader.
+pub fn temp_path(tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("thimble-{}-{n}-{tag}", std::process::id()))
+}
+
 /// Path as &str.
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
