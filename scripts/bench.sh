@@ -38,12 +38,7 @@ if [ $# -eq 0 ]; then
 fi
 rounds=${ROUNDS:-3}
 
-if [ -n "${THIMBLE:-}" ]; then
-    thimble="$THIMBLE"
-else
-    cargo build --release --quiet
-    thimble=target/release/thimble
-fi
+thimble=$(scripts/release-bin.sh)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

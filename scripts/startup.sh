@@ -19,12 +19,7 @@ if [ $# -eq 0 ]; then
 fi
 rounds=${ROUNDS:-20}
 
-if [ -n "${THIMBLE:-}" ]; then
-    thimble="$THIMBLE"
-else
-    cargo build --release --quiet
-    thimble=target/release/thimble
-fi
+thimble=$(scripts/release-bin.sh)
 
 # best_ms CMD...: the smallest wall time of ROUNDS runs of CMD, in ms (3 decimals).
 best_ms() {
