@@ -7,7 +7,7 @@ use common::*;
 use std::path::{Path, PathBuf};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("thimble-bench-{}-{name}", std::process::id()));
+    let d = temp_path(&format!("bench-{name}"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

@@ -218,7 +218,7 @@ fn an_image_without_a_valid_boot2_is_refused_naming_file_and_crcs() {
     let off = section_offset(&elf, 0x1000_0000);
     let stored = u32::from_le_bytes(elf[off + 252..off + 256].try_into().unwrap());
     elf[off + 7] ^= 0x40;
-    let dir = std::env::temp_dir().join(format!("thimble-boot2-{}", std::process::id()));
+    let dir = temp_path("boot2");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join("broken-boot2.elf");
     std::fs::write(&p, &elf).unwrap();

@@ -29,7 +29,7 @@ fn assert_one_clear_line(o: &std::process::Output, code: i32, needles: &[&str]) 
 
 #[test]
 fn text_file_is_refused() {
-    let dir = std::env::temp_dir().join(format!("thimble-text-{}", std::process::id()));
+    let dir = temp_path("text");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join("notes.txt");
     std::fs::write(&p, "not firmware\n").unwrap();
@@ -55,7 +55,7 @@ fn x86_64_elf_is_refused() {
 #[test]
 fn truncated_elf_is_refused() {
     let full = std::fs::read(prebuilt("hello-cortex-m4")).unwrap();
-    let dir = std::env::temp_dir().join(format!("thimble-trunc-{}", std::process::id()));
+    let dir = temp_path("trunc");
     std::fs::create_dir_all(&dir).unwrap();
     for cut in [40usize, 300, full.len() / 2] {
         let p = dir.join(format!("cut{cut}.elf"));
@@ -204,7 +204,7 @@ fn semihosting_open_of_etc_hostname_is_refused_by_default() {
 #[test]
 fn load_size_mismatch_and_unknown_symbol_are_named() {
     let elf = prebuilt("hello-cortex-m4");
-    let dir = std::env::temp_dir().join(format!("thimble-load-{}", std::process::id()));
+    let dir = temp_path("load");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("in.bin");
     std::fs::write(&f, [1u8, 2, 3]).unwrap();

@@ -112,7 +112,7 @@ fn identical_runs_give_identical_reports() {
 
 #[test]
 fn profile_out_writes_folded_stacks_and_duty_gives_battery_life() {
-    let f = std::env::temp_dir().join(format!("thimble-folded-{}.txt", std::process::id()));
+    let f = temp_path("folded.txt");
     let o = thimble(&[
         "demo",
         "--profile-out",

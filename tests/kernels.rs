@@ -13,7 +13,7 @@ use model_import::harness::{pack, parse_output, random_cases, Case, BLOB_SYMBOL}
 const CASES_PER_KERNEL: usize = 256;
 
 fn run_harness(elf: &str, board: &[&str], blob: &[u8], tag: &str) -> String {
-    let f = std::env::temp_dir().join(format!("thimble-kernels-{}-{tag}.bin", std::process::id()));
+    let f = temp_path(&format!("kernels-{tag}.bin"));
     std::fs::write(&f, blob).unwrap();
     let spec = format!("{BLOB_SYMBOL}={}", s(&f));
     let elf = prebuilt(elf);

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 fn temp(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("thimble-trace-{}-{name}", std::process::id()))
+    temp_path(name)
 }
 
 /// Per thread, events nest: sorted by start (longer first), each lies inside every event still

@@ -14,7 +14,7 @@ fn stderr(o: &std::process::Output) -> String {
 
 /// A scratch directory for this test process.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("thimble-robust-{name}-{}", std::process::id()));
+    let d = temp_path(&format!("robust-{name}"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

@@ -6,7 +6,7 @@
 //! with IPSR << 4 | UFSR[3:0] (0x61: UsageFault UNDEFINSTR, 0x68: UsageFault NOCP).
 
 mod common;
-use common::{require_tool, s, thimble};
+use common::{require_tool, s, temp_path, thimble};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -111,7 +111,7 @@ fn qemu(elf: &Path, board: &str) -> i32 {
 fn missing_fp_instructions_fault_as_in_qemu() {
     require_tool("arm-none-eabi-gcc");
     require_tool("qemu-system-arm");
-    let dir = std::env::temp_dir().join(format!("thimble-fp-undef-{}", std::process::id()));
+    let dir = temp_path("fp-undef");
     std::fs::create_dir_all(&dir).unwrap();
     // (name, instruction, expected on an386 (FPv4-SP), on an500 (FPv5-D16)).
     let cases = [

@@ -70,7 +70,8 @@ fn qemu_pcs(name: &str) -> Vec<u32> {
         "cortex-m7" => "mps2-an500",
         _ => "mps2-an385",
     };
-    let log = std::env::temp_dir().join(format!("thimble-qemu-{name}-{}.log", std::process::id()));
+    // Its own file per call: two tests trace the same ELF at once (conv_int8-cortex-m0plus).
+    let log = temp_path(&format!("qemu-{name}.log"));
     let status = Command::new("timeout")
         .args([
             "120",
@@ -188,9 +189,8 @@ fn trace_pc_sequence_matches_qemus_with_exceptions_and_interrupts() {
         "conv_int8-cortex-m0plus",
     ] {
         let (_, cpu) = split_name(name);
-        let dir = std::env::temp_dir();
-        let trace = dir.join(format!("thimble-trace-{name}-{}.txt", std::process::id()));
-        let json = dir.join(format!("thimble-trace-{name}-{}.json", std::process::id()));
+        let trace = temp_path(&format!("trace-{name}.txt"));
+        let json = temp_path(&format!("trace-{name}.json"));
         let elf = prebuilt(name);
         let mut args = vec![
             "run",
