@@ -68,6 +68,7 @@ fn calibration_kernels_on_cortex_m0plus() {
             ("k_alu_dep", 16 * (8 + 3)),
             ("k_alu_indep", 16 * (8 + 3)),
             ("k_load_indep", 16 * (8 * 2 + 3)),
+            ("k_load_bank", 16 * (8 * 2 + 3)),
             ("k_load_use", 16 * (4 * (2 + 1) + 3)),
             ("k_load_use_far", 16 * (4 * (2 + 1 + 1) + 3)),
             // MOV 1, then 8 loads of 2.
@@ -95,6 +96,8 @@ fn calibration_kernels_on_cortex_m4() {
             ("k_alu_indep", 16 * (8 + 3)),
             // The first load follows the BNE: 2; the other 7 pipeline: 1.
             ("k_load_indep", 16 * (2 + 7 + 3)),
+            // The M4 has one load path: the addresses do not matter.
+            ("k_load_bank", 16 * (2 + 7 + 3)),
             // An ADD between loads: none pipelines.
             ("k_load_use", 16 * (4 * (2 + 1) + 3)),
             ("k_load_use_far", 16 * (4 * (2 + 1 + 1) + 3)),
@@ -140,8 +143,14 @@ fn calibration_kernels_on_cortex_m7() {
             ("k_alu_dep", 16 * (8 + 1)),
             // Four pairs.
             ("k_alu_indep", 16 * (4 + 1)),
-            // One load/store per cycle.
-            ("k_load_indep", 16 * (8 + 1)),
+            // Two loads per cycle when their addresses are on different halves of the
+            // 64-bit data path (address bit 2: D0TCM / D1TCM, DDI 0489F §5.1; two load
+            // pipes, LLVM ARMScheduleM7.td): [r1] + [r1, #4], [r1, #8] + [r1, #12], ...
+            // four pairs; SUBS 1 (the last load took the second slot), BNE paired.
+            ("k_load_indep", 16 * (4 + 1)),
+            // All on the low half (offsets 0, 8, 16, 24): one load per cycle; SUBS pairs
+            // with the last load, BNE 1.
+            ("k_load_bank", 16 * (8 + 1)),
             // LDR 1; the ADD waits for it: 1 + 1; the next LDR pairs with that ADD (0).
             ("k_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
             // LDR + the independent ADD in one cycle, so the use is still in the next: 2.
@@ -192,7 +201,9 @@ fn calibration_kernels_on_cortex_m7() {
 /// from the board file's banks (sim-core/boards/disco-f746ng.toml: DTCM on the TCM port,
 /// 0 wait states; SRAM1 behind AXIM, 4 wait states per uncached read or D-cache miss) and
 /// the M7 pipeline rules of `calibration_kernels_on_cortex_m7`. An access that waits costs
-/// more than one cycle, so it never takes the second slot of a pair.
+/// more than one cycle, so it never takes the second slot of a pair; two loads without
+/// waits pair when address bit 2 differs (DTCM: D0TCM / D1TCM, DDI 0489F §5.1; the
+/// D-cache's data path is taken to be split the same way, an estimate).
 #[test]
 fn tcm_and_axi_ram_on_the_cortex_m7_of_disco_f746ng() {
     let axi = 4; // SRAM1 wait_states in the board file
@@ -201,11 +212,13 @@ fn tcm_and_axi_ram_on_the_cortex_m7_of_disco_f746ng() {
         "calib_mem-disco-f746ng",
         got,
         &[
-            // DTCM: as on mps2-an500 (single-cycle loads, one per cycle; the loop's SUBS
-            // pairs with the last load, BNE 1).
-            ("dtcm_load_indep", 16 * (8 + 1)),
+            // DTCM: as on mps2-an500 (single-cycle loads, two per cycle on D0TCM +
+            // D1TCM: four pairs; SUBS 1, BNE paired).
+            ("dtcm_load_indep", 16 * (4 + 1)),
             // LDR 1, ADD 1 + 1 waiting for the load; the next LDR pairs with the ADD.
             ("dtcm_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
+            // All on D0TCM: one per cycle; SUBS pairs with the last load, BNE 1.
+            ("dtcm_load_bank", 16 * (8 + 1)),
             // Uncached SRAM1: every load 1 + 4 and alone in its cycle; SUBS 1 (nothing to pair
             // with: the load before it took 5), BNE paired.
             ("sram1_load_indep", 16 * (8 * (1 + axi) + 1)),
@@ -213,8 +226,9 @@ fn tcm_and_axi_ram_on_the_cortex_m7_of_disco_f746ng() {
             ("sram1_load_use", 16 * (4 * ((1 + axi) + 2) + 1)),
             // D-cache on: the buffer's line stays cached between runs, every load hits: as
             // DTCM.
-            ("sram1_cached_load_indep", 16 * (8 + 1)),
+            ("sram1_cached_load_indep", 16 * (4 + 1)),
             ("sram1_cached_load_use", 16 * (1 + 2 + 3 * 2 + 1)),
+            ("sram1_cached_load_bank", 16 * (8 + 1)),
         ],
     );
 }

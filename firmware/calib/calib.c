@@ -10,7 +10,7 @@
 
 typedef void kernel(uint32_t n, uint32_t *buf);
 #define K(name) extern kernel name;
-K(k_empty) K(k_alu_dep) K(k_alu_indep) K(k_load_indep) K(k_load_use) K(k_load_use_far)
+K(k_empty) K(k_alu_dep) K(k_alu_indep) K(k_load_indep) K(k_load_bank) K(k_load_use) K(k_load_use_far)
 K(k_ptr_chase) K(k_store) K(k_mul_dep) K(k_branch) K(k_branch_alt)
 #if __ARM_ARCH >= 7
 K(k_mla_dep) K(k_mla_indep) K(k_load_alu) K(k_shift_indep)
@@ -83,6 +83,7 @@ int main(void)
     RUN(k_alu_dep);
     RUN(k_alu_indep);
     RUN(k_load_indep);
+    RUN(k_load_bank);
     RUN(k_load_use);
     RUN(k_load_use_far);
     RUN(k_ptr_chase);

@@ -55,13 +55,25 @@ KERNEL k_alu_indep
     .endr
     LOOP_END
 
-/* 8 independent loads from buf. */
+/* 8 independent loads from buf (8-byte aligned): the words alternate between the low and
+ * the high half of each doubleword (address bit 2 = 0, 1, 0, 1, ...). */
 KERNEL k_load_indep
     .rept 2
     ldr r2, [r1]
     ldr r3, [r1, #4]
     ldr r4, [r1, #8]
     ldr r5, [r1, #12]
+    .endr
+    LOOP_END
+
+/* 8 independent loads, all from the low halves of buf's doublewords (address bit 2 = 0:
+ * on the Cortex-M7, all on D0TCM or one half of the D-cache's data path). */
+KERNEL k_load_bank
+    .rept 2
+    ldr r2, [r1]
+    ldr r3, [r1, #8]
+    ldr r4, [r1, #16]
+    ldr r5, [r1, #24]
     .endr
     LOOP_END
 

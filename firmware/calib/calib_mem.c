@@ -12,6 +12,7 @@
 
 typedef void kernel(uint32_t n, uint32_t *buf);
 extern kernel k_load_indep;
+extern kernel k_load_bank;
 extern kernel k_load_use;
 
 #define REG32(a) (*(volatile uint32_t *)(a))
@@ -83,10 +84,12 @@ int main(void)
     DWT_CTRL |= 1u; /* CYCCNTENA */
     run("dtcm_load_indep", k_load_indep, dtcm_buf);
     run("dtcm_load_use", k_load_use, dtcm_buf);
+    run("dtcm_load_bank", k_load_bank, dtcm_buf);
     run("sram1_load_indep", k_load_indep, SRAM1_BUF);
     run("sram1_load_use", k_load_use, SRAM1_BUF);
     dcache_on();
     run("sram1_cached_load_indep", k_load_indep, SRAM1_BUF);
     run("sram1_cached_load_use", k_load_use, SRAM1_BUF);
+    run("sram1_cached_load_bank", k_load_bank, SRAM1_BUF);
     return 0;
 }

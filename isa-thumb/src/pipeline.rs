@@ -16,6 +16,10 @@
 //! - a register written by a load or a multiply arrives one cycle late: an instruction that
 //!   reads it as an early operand in the very next issue cycle stalls
 //!   [`Timing::result_stall`] cycles (an accumulator or a store's data is read late);
+//! - two single loads issue together only when their effective addresses take different
+//!   load paths ([`Timing::loads_pair`]: the two 32-bit halves of the DTCM and D-cache, by
+//!   address bit 2) — decided here at run time from the address the executor leaves in
+//!   `Core::ls_addr`, so every engine gets it;
 //! - branches are predicted by a table of [`BTAC_ENTRIES`] entries (see [`Pipe::predict`]);
 //! - an FP register is ready [`Timing::fp_latency`] cycles after the instruction writing it
 //!   issued (by its [`FpLat`] class); an instruction reading it waits until then (an operand
@@ -59,6 +63,11 @@ pub struct Issue {
     /// Whether it reads or writes an FP register (any of the three sets is not empty): the
     /// one test `Pipe::retire` makes for every instruction.
     pub fp: bool,
+    /// Whether it is a single load to a core register whose effective address the executor
+    /// leaves in `Core::ls_addr` (LDR/LDRB/LDRH/LDRSB/LDRSH, not to PC): two of these may
+    /// issue together when their addresses allow it ([`Timing::loads_pair`]). Other loads
+    /// (VLDR, PLD) never take the second load slot.
+    pub addressed: bool,
 }
 
 /// The S registers of FP register `r` (a D register when `dp`: its two halves).
@@ -102,6 +111,7 @@ impl Issue {
         fp_dst: 0,
         fp_lat: FpLat::None,
         fp: false,
+        addressed: false,
     };
 
     fn new(class: IssueClass, src: u16, dst: u16) -> Issue {
@@ -199,6 +209,7 @@ impl Issue {
                 let class = if rt == 15 { C::Indirect } else { C::Load };
                 Issue {
                     late: true,
+                    addressed: rt != 15,
                     ..Issue::new(class, bit(addr.rn) | rm, bit(rt) | wb)
                 }
             }
@@ -476,6 +487,11 @@ pub struct Pipe {
     open: u16,
     open_dst: u16,
     open_flags: bool,
+    /// Whether that instruction is a load (class `Load`), and its effective address when
+    /// it is an addressed one ([`Issue::addressed`]): a second load pairs with it only by
+    /// the addresses ([`Timing::loads_pair`]).
+    open_load: bool,
+    open_addr: Option<u32>,
     /// Registers written by loads/multiplies issued in the current issue cycle, and in the
     /// one before it.
     late: u16,
@@ -497,6 +513,8 @@ impl Default for Pipe {
             open: 0,
             open_dst: 0,
             open_flags: false,
+            open_load: false,
+            open_addr: None,
             late: 0,
             late_prev: 0,
             btac: [Btac::default(); BTAC_ENTRIES],
@@ -608,12 +626,30 @@ impl Pipe {
         }
     }
 
+    /// Whether a load `is` at effective address `addr` may take the second slot beside the
+    /// open load: both are addressed single loads and their addresses go to different
+    /// load paths ([`Timing::loads_pair`]).
+    #[inline(never)]
+    fn second_load(&self, t: &Timing, is: &Issue, addr: u32) -> bool {
+        is.addressed && self.open_addr.is_some_and(|a| t.loads_pair(a, addr))
+    }
+
     /// The cycles of an instruction that retired as `d` (executed at `pc`; `next` is the
-    /// address it went on to), after dual issue, result latencies and branch prediction;
-    /// updates the state. Runs after every instruction on the M7: kept lean (the pairing
-    /// row of the open instruction is looked up once, when it opens).
+    /// address it went on to; `addr` the effective address when it is an addressed single
+    /// load, [`Issue::addressed`], and anything otherwise), after dual issue, result
+    /// latencies and branch prediction; updates the state. Runs after every instruction on
+    /// the M7: kept lean (the pairing row of the open instruction is looked up once, when it
+    /// opens; the addresses are compared only for a load behind a load).
     #[inline(always)]
-    pub fn retire(&mut self, t: &Timing, is: &Issue, pc: u32, next: u32, d: Done) -> Done {
+    pub fn retire(
+        &mut self,
+        t: &Timing,
+        is: &Issue,
+        pc: u32,
+        next: u32,
+        addr: u32,
+        d: Done,
+    ) -> Done {
         let mut cycles = d.cycles();
         let class = is.class as u8;
         let branch = class.wrapping_sub(IssueClass::Branch as u8) < 2;
@@ -633,6 +669,7 @@ impl Pipe {
             && !(is.flags_in && self.open_flags && !branch)
             && is.early & self.late_prev == 0
             && fp_at <= self.start
+            && (!self.open_load || is.class != IssueClass::Load || self.second_load(t, is, addr))
         {
             self.open = 0;
             if is.late {
@@ -664,6 +701,8 @@ impl Pipe {
         };
         self.open_dst = is.dst;
         self.open_flags = is.flags_out;
+        self.open_load = is.class == IssueClass::Load;
+        self.open_addr = is.addressed.then_some(addr);
         Done(rest | u64::from(cycles + stall))
     }
 }
@@ -688,21 +727,25 @@ mod tests {
         let mut p = Pipe::default();
         // add r2, r3 ; add r4, r6 (independent): the second issues beside the first.
         assert_eq!(
-            p.retire(&t, &issue(0x441a), 0x100, 0x102, alu(1)).cycles(),
+            p.retire(&t, &issue(0x441a), 0x100, 0x102, 0, alu(1))
+                .cycles(),
             1
         );
         assert_eq!(
-            p.retire(&t, &issue(0x4434), 0x102, 0x104, alu(1)).cycles(),
+            p.retire(&t, &issue(0x4434), 0x102, 0x104, 0, alu(1))
+                .cycles(),
             0
         );
         // add r2, r3 ; add r2, r3 (the second reads the first's r2): no pair.
         let mut p = Pipe::default();
         assert_eq!(
-            p.retire(&t, &issue(0x441a), 0x100, 0x102, alu(1)).cycles(),
+            p.retire(&t, &issue(0x441a), 0x100, 0x102, 0, alu(1))
+                .cycles(),
             1
         );
         assert_eq!(
-            p.retire(&t, &issue(0x441a), 0x102, 0x104, alu(1)).cycles(),
+            p.retire(&t, &issue(0x441a), 0x102, 0x104, 0, alu(1))
+                .cycles(),
             1
         );
     }
@@ -713,9 +756,67 @@ mod tests {
         let mut p = Pipe::default();
         // ldr r2, [r1] ; add r3, r2
         let ld = Done(1 | ((InstrClass::Load as u64) << 32));
-        assert_eq!(p.retire(&t, &issue(0x680a), 0x100, 0x102, ld).cycles(), 1);
         assert_eq!(
-            p.retire(&t, &issue(0x4413), 0x102, 0x104, alu(1)).cycles(),
+            p.retire(&t, &issue(0x680a), 0x100, 0x102, 0, ld).cycles(),
+            1
+        );
+        assert_eq!(
+            p.retire(&t, &issue(0x4413), 0x102, 0x104, 0, alu(1))
+                .cycles(),
+            2
+        );
+    }
+
+    #[test]
+    fn two_loads_pair_only_on_different_halves_of_the_data_path() {
+        let t = Timing::CORTEX_M7;
+        let ld = Done(1 | ((InstrClass::Load as u64) << 32));
+        // ldr r2, [r1] ; ldr r3, [r1, #4]: D0 then D1 (address bit 2 differs): one cycle.
+        let mut p = Pipe::default();
+        assert_eq!(
+            p.retire(&t, &issue(0x680a), 0x100, 0x102, 0x2000_0000, ld)
+                .cycles(),
+            1
+        );
+        assert_eq!(
+            p.retire(&t, &issue(0x684b), 0x102, 0x104, 0x2000_0004, ld)
+                .cycles(),
+            0
+        );
+        // ldr r2, [r1] ; ldr r3, [r1, #8]: both on D0: one per cycle.
+        let mut p = Pipe::default();
+        assert_eq!(
+            p.retire(&t, &issue(0x680a), 0x100, 0x102, 0x2000_0000, ld)
+                .cycles(),
+            1
+        );
+        assert_eq!(
+            p.retire(&t, &issue(0x688b), 0x102, 0x104, 0x2000_0008, ld)
+                .cycles(),
+            1
+        );
+        // Peripheral addresses never pair.
+        let mut p = Pipe::default();
+        assert_eq!(
+            p.retire(&t, &issue(0x680a), 0x100, 0x102, 0x4000_0000, ld)
+                .cycles(),
+            1
+        );
+        assert_eq!(
+            p.retire(&t, &issue(0x684b), 0x102, 0x104, 0x4000_0004, ld)
+                .cycles(),
+            1
+        );
+        // ldr r2, [r1] ; ldr r3, [r2]: the second's address is the first's result.
+        let mut p = Pipe::default();
+        assert_eq!(
+            p.retire(&t, &issue(0x680a), 0x100, 0x102, 0x2000_0000, ld)
+                .cycles(),
+            1
+        );
+        assert_eq!(
+            p.retire(&t, &issue(0x6813), 0x102, 0x104, 0x2000_0004, ld)
+                .cycles(),
             2
         );
     }
@@ -728,15 +829,15 @@ mod tests {
         let taken = Done(2 | ((InstrClass::Branch as u64) << 32));
         // First sight: predicted not taken, mispredicted: 1 + 3.
         assert_eq!(
-            p.retire(&t, &bne, 0x100, 0x80, taken).cycles(),
+            p.retire(&t, &bne, 0x100, 0x80, 0, taken).cycles(),
             1 + t.mispredict
         );
         // Then predicted taken: 1.
-        assert_eq!(p.retire(&t, &bne, 0x100, 0x80, taken).cycles(), 1);
+        assert_eq!(p.retire(&t, &bne, 0x100, 0x80, 0, taken).cycles(), 1);
         // Falling through is a misprediction.
         let not_taken = Done(1 | ((InstrClass::Skipped as u64) << 32));
         assert_eq!(
-            p.retire(&t, &bne, 0x100, 0x102, not_taken).cycles(),
+            p.retire(&t, &bne, 0x100, 0x102, 0, not_taken).cycles(),
             1 + t.mispredict
         );
     }

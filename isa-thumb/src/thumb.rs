@@ -110,6 +110,9 @@ pub(crate) struct Core {
     /// or immediate-offset store (1: none) and that load's destination (0xFF: a store).
     pub(crate) ls_next: u32,
     pub(crate) ls_rt: u8,
+    /// The effective address of the last single load to a core register (the pipeline
+    /// model pairs two loads by their addresses: [`crate::pipeline::Issue::addressed`]).
+    pub(crate) ls_addr: u32,
     /// The superscalar pipeline's state (Cortex-M7 only, `timing.pipeline`): dual issue,
     /// result latencies, branch predictor. See [`crate::pipeline`].
     pub(crate) pipe: Pipe,
@@ -311,7 +314,8 @@ impl Core {
     /// [`Pipe::retire`]); only for cores with `timing.pipeline`.
     #[inline(always)]
     pub(crate) fn pipeline_cycles(&mut self, issue: &Issue, pc: u32, next: u32, d: Done) -> Done {
-        self.pipe.retire(&self.timing, issue, pc, next, d)
+        self.pipe
+            .retire(&self.timing, issue, pc, next, self.ls_addr, d)
     }
 
     /// The executor state of `profile` with `fpu`, just out of reset.
@@ -323,6 +327,7 @@ impl Core {
             monitor: false,
             ls_next: 1,
             ls_rt: 0xFF,
+            ls_addr: 0,
             pipe: Pipe::default(),
             fp_ok: false,
             trap: None,

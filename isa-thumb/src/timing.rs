@@ -78,6 +78,11 @@ pub struct Timing {
     /// `pairs[f]` is set when an instruction of class `s` may issue in the same cycle as the
     /// instruction of class `f` before it (see [`IssueClass`]).
     pub pairs: [u16; ISSUE_CLASSES],
+    /// Pipeline model: the address bits that choose a load's data path. Two single loads
+    /// issue in the same cycle (the second in the second slot, [`Timing::loads_pair`]) when
+    /// their effective addresses differ in one of these bits, i.e. they use different paths;
+    /// 0: loads never pair (one load per cycle).
+    pub load_banks: u32,
     /// Pipeline model: FP result latency by [`FpLat`] class — cycles from an FP instruction's
     /// issue until an instruction that reads its result at issue can issue (1: no wait).
     /// All 0 on cores without the pipeline model (their FP costs are the table's above).
@@ -191,7 +196,10 @@ const fn classes(cs: &[IssueClass]) -> u16 {
 /// shifted operand, extend, bitfield or wide immediate pairs with a plain ALU op only; DSP
 /// SIMD and REV only as the first of a pair; one load/store, one multiplier, one FP
 /// instruction per cycle; a branch only as the second). Pairs not listed are estimates
-/// that follow those rules.
+/// that follow those rules. Load + load is in the table but pairs only by the two
+/// addresses (`Timing::load_banks`): the M7 has two load pipes (Arm's LLVM model,
+/// `ARMScheduleM7.td`: `M7UnitLoadL`, `M7UnitLoadH`; SLOTHY's Cortex-M7 model: `LOAD0`,
+/// `LOAD1`) but one store pipe, so stores take one slot per cycle.
 const M7_PAIRS: [u16; ISSUE_CLASSES] = {
     use IssueClass::*;
     let second_of_alu = classes(&[Alu, AluShift, Load, Store, Mul, Branch, Fp]);
@@ -199,7 +207,7 @@ const M7_PAIRS: [u16; ISSUE_CLASSES] = {
         second_of_alu,                                           // Alu
         classes(&[Alu, Load, Store, Mul, Branch, Fp]),           // AluShift
         classes(&[Alu, AluShift, Load, Store, Mul, Branch, Fp]), // Dsp
-        classes(&[Alu, AluShift, Mul, Branch, Fp]),              // Load
+        classes(&[Alu, AluShift, Load, Mul, Branch, Fp]),        // Load
         classes(&[Alu, AluShift, Mul, Branch, Fp]),              // Store
         classes(&[Alu, AluShift, Load, Store, Branch, Fp]),      // Mul
         0,                                                       // Branch
@@ -259,6 +267,7 @@ impl Timing {
         result_stall: 0,
         mispredict: 0,
         pairs: [0; ISSUE_CLASSES],
+        load_banks: 0,
         fp_latency: [0; FP_LAT_CLASSES],
         fp_late_read: [0; FP_LAT_CLASSES],
     };
@@ -307,6 +316,7 @@ impl Timing {
         result_stall: 0,
         mispredict: 0,
         pairs: [0; ISSUE_CLASSES],
+        load_banks: 0,
         fp_latency: [0; FP_LAT_CLASSES],
         fp_late_read: [0; FP_LAT_CLASSES],
     };
@@ -326,7 +336,18 @@ impl Timing {
     ///   execute stage of the six (fetch, decode, issue, execute 1, execute 2, write), so
     ///   the three stages behind it refill (estimate from the pipeline's published stages;
     ///   Arm gives no penalty); a correctly predicted one costs 1 and can issue beside the
-    ///   instruction before it.
+    ///   instruction before it;
+    /// - `load_banks` 4: two single loads issue together when their addresses differ in bit 2.
+    ///   The M7 has two load pipes (LLVM `ARMScheduleM7.td`: `M7UnitLoadL`/`M7UnitLoadH`,
+    ///   LDRD takes both; SLOTHY's Cortex-M7 model: two load units), and the data side is 64
+    ///   bits wide as two 32-bit halves: the DTCM is "two 32-bit wide interfaces, D0TCM and
+    ///   D1TCM. The upper 32-bits of data is on the D1TCM interface and the lower 32-bits
+    ///   ... on the D0TCM interface" (DDI 0489F §5.1), i.e. address bit 2 picks the
+    ///   interface, and each interface serves one access per cycle. The L1 D-cache's data
+    ///   RAM is taken to be split the same way (an estimate: DDI 0489 does not describe its
+    ///   banking). Only accesses without wait states pair (a load that waits costs more than
+    ///   one cycle), and only in Normal memory (Code, SRAM and RAM regions of the ARMv7-M
+    ///   memory map, ARMv7-M ARM B3.1): peripheral and system addresses go one at a time.
     ///
     /// FP (FPv5, single and double precision): Arm publishes no FP timing for the M7 in DDI
     /// 0489 either; the latencies are those of the two Cortex-M7 pipeline descriptions Arm
@@ -357,6 +378,7 @@ impl Timing {
         result_stall: 1,
         mispredict: 3,
         pairs: M7_PAIRS,
+        load_banks: 4,
         // None, Load, Store, Sp, SpFma, SpMac, DpAdd, DpMul, DpMac, DivSp, DivDp.
         fp_latency: [0, 2, 0, 3, 5, 6, 4, 7, 11, 16, 30],
         fp_late_read: [0, 0, 2, 0, 2, 3, 0, 0, 3, 0, 0],
@@ -378,6 +400,18 @@ impl Timing {
     #[inline(always)]
     pub fn pairs(&self, first: IssueClass, second: IssueClass) -> bool {
         self.pairs[first as usize] & (1 << second as u16) != 0
+    }
+
+    /// Whether a single load at `second` may issue in the same cycle as a single load at
+    /// `first` (pipeline model): they go to different load paths (`load_banks`) and both
+    /// are in Normal memory — the Code, SRAM and RAM regions (0x0000_0000-0x3FFF_FFFF,
+    /// 0x6000_0000-0x9FFF_FFFF) of the ARMv7-M default memory map (ARMv7-M ARM B3.1), where
+    /// the DTCM and the L1 D-cache serve loads; Peripheral, Device and System addresses do
+    /// not pair.
+    #[inline]
+    pub fn loads_pair(&self, first: u32, second: u32) -> bool {
+        let normal = |a: u32| a < 0x4000_0000 || (0x6000_0000..0xA000_0000).contains(&a);
+        (first ^ second) & self.load_banks != 0 && normal(first) && normal(second)
     }
 
     /// Cycles of a taken branch (or a write to PC) to a 16-bit or word-aligned target: 1 + P.

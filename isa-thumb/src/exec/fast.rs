@@ -1542,6 +1542,7 @@ impl Core {
             } => {
                 let a = r[rn as usize].wrapping_add(imm);
                 r[rt as usize] = load(bus, size, signed, a)?;
+                self.ls_addr = a;
                 let piped = pc == self.ls_next && rn != self.ls_rt;
                 self.ls_next = next;
                 self.ls_rt = rt;
@@ -1561,6 +1562,7 @@ impl Core {
             } => {
                 let a = r[rn as usize].wrapping_add(r[rm as usize] << shift);
                 r[rt as usize] = load(bus, size, signed, a)?;
+                self.ls_addr = a;
                 let piped = pc == self.ls_next && rn != self.ls_rt && rm != self.ls_rt;
                 self.ls_next = next;
                 self.ls_rt = rt;
@@ -1580,7 +1582,9 @@ impl Core {
             } => {
                 let b = r[rn as usize];
                 let wb = b.wrapping_add(off);
-                let v = load(bus, size, signed, if index { wb } else { b })?;
+                let a = if index { wb } else { b };
+                let v = load(bus, size, signed, a)?;
+                self.ls_addr = a;
                 r[rn as usize] = wb;
                 r[rt as usize] = v;
                 let piped = pc == self.ls_next && rn != self.ls_rt;
@@ -1594,6 +1598,7 @@ impl Core {
             }
             Fast::LoadLit { rt, addr } => {
                 r[rt as usize] = load(bus, MemSize::Word, false, addr)?;
+                self.ls_addr = addr;
                 let piped = pc == self.ls_next && self.ls_rt != 15;
                 self.ls_next = next;
                 self.ls_rt = rt;

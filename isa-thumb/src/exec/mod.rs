@@ -542,6 +542,7 @@ impl Core {
                 }
                 cpu.r[rt as usize] = if rt == 13 { v & !3 } else { v };
                 cpu.r[15] = next;
+                self.ls_addr = a;
                 // Pipelines behind the previous load/store unless its address uses that load's
                 // result (DDI 0439 §3.3.2).
                 let rm = match am.offset {
