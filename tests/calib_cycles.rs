@@ -192,6 +192,11 @@ fn calibration_kernels_on_cortex_m7() {
             ("k_dadd_dep", 16 * (8 * 4)),
             ("k_dfma_dep", 16 * (8 * 8)),
             ("k_ddiv_dep", 16 * (8 * 30)),
+            // A double-precision op only starts an issue group (LLVM ARMScheduleM7.td:
+            // BeginGroup on the F64 writes): ADD 1; VADD.F64 + the next ADD, three times;
+            // the last VADD.F64 + SUBS; BNE 1 (alone: the SUBS was second). 6 cycles, where
+            // ADD + VADD.F64 pairs would take 5.
+            ("k_dadd_alu", 16 * 6),
         ],
     );
 }

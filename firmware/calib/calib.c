@@ -19,7 +19,7 @@ K(k_mla_dep) K(k_mla_indep) K(k_load_alu) K(k_shift_indep)
 K(k_fadd_dep) K(k_fadd_indep) K(k_fma_dep) K(k_fma_indep) K(k_fdiv_dep)
 #endif
 #if defined(__ARM_FP) && (__ARM_FP & 8)
-K(k_dadd_dep) K(k_dfma_dep) K(k_ddiv_dep)
+K(k_dadd_dep) K(k_dfma_dep) K(k_ddiv_dep) K(k_dadd_alu)
 #endif
 
 #if defined(__ARM_ARCH_6M__)
@@ -108,6 +108,7 @@ int main(void)
     RUN(k_dadd_dep);
     RUN(k_dfma_dep);
     RUN(k_ddiv_dep);
+    RUN(k_dadd_alu);
 #endif
     return 0;
 }

@@ -240,4 +240,17 @@ KERNEL k_ddiv_dep
     vdiv.f64 d0, d0, d1
     .endr
     LOOP_END
+
+/* 4 x (independent add; independent vadd.f64 into its own accumulator): an integer op
+ * followed by a double-precision one, which on the Cortex-M7 only starts an issue group. */
+KERNEL k_dadd_alu
+    add r2, r6
+    vadd.f64 d0, d0, d4
+    add r3, r6
+    vadd.f64 d1, d1, d4
+    add r4, r6
+    vadd.f64 d2, d2, d4
+    add r5, r6
+    vadd.f64 d3, d3, d4
+    LOOP_END
 #endif

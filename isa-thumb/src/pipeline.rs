@@ -303,7 +303,31 @@ impl Issue {
         }
     }
 
+    /// An FP instruction's issue: `fp_parts`, in class `FpDp` when it is a double-precision
+    /// operation that only starts an issue group (see [`IssueClass::FpDp`]).
     fn fp(op: &FpInstr) -> Issue {
+        let is = Issue::fp_parts(op);
+        let first_only = match *op {
+            FpInstr::Bin { dp, .. }
+            | FpInstr::Cmp { dp, .. }
+            | FpInstr::CvtToInt { dp, .. }
+            | FpInstr::CvtFromInt { dp, .. }
+            | FpInstr::CvtFixed { dp, .. } => dp,
+            FpInstr::Un { op, dp, .. } => dp && !matches!(op, UnOp::Mov),
+            FpInstr::CvtSD { to_dp, .. } => !to_dp,
+            _ => false,
+        };
+        if first_only {
+            Issue {
+                class: IssueClass::FpDp,
+                ..is
+            }
+        } else {
+            is
+        }
+    }
+
+    fn fp_parts(op: &FpInstr) -> Issue {
         use IssueClass as C;
         // An FP data-processing instruction: reads `src` at issue and `acc` late, writes `dst`.
         let dp_op = |lat: FpLat, src: u32, acc: u32, dst: u32| Issue {

@@ -159,10 +159,16 @@ pub enum IssueClass {
     Fp = 8,
     /// Never paired: LDM/STM/LDRD/STRD, divide, system, barriers, exceptions.
     Serial = 9,
+    /// Double-precision FP data processing (VADD/VSUB/VMUL/VMLA/VFMA/VDIV/VSQRT/VABS/VNEG/
+    /// VCMP/VCVT with an F64 operand, not VMOV): the first of a pair only — it takes both
+    /// halves of the FP register port (Arm's LLVM model `ARMScheduleM7.td`: `WriteFPALU64`,
+    /// `WriteFPMUL64`, `WriteFPMAC64`, `WriteFPDIV64`, `WriteFPSQRT64`, `M7WriteVCMPD` use
+    /// `M7UnitVPortL` and `M7UnitVPortH` with `BeginGroup`).
+    FpDp = 10,
 }
 
 /// Number of [`IssueClass`]es.
-pub const ISSUE_CLASSES: usize = 10;
+pub const ISSUE_CLASSES: usize = 11;
 
 impl IssueClass {
     /// The class of its number (`Serial` for anything out of range).
@@ -170,7 +176,7 @@ impl IssueClass {
     pub fn from_u8(v: u8) -> IssueClass {
         use IssueClass::*;
         [
-            Alu, AluShift, Dsp, Load, Store, Mul, Branch, Indirect, Fp, Serial,
+            Alu, AluShift, Dsp, Load, Store, Mul, Branch, Indirect, Fp, Serial, FpDp,
         ]
         .get(usize::from(v))
         .copied()
@@ -195,7 +201,8 @@ const fn classes(cs: &[IssueClass]) -> u16 {
 /// restrictions come from published microbenchmarks of the M7 (one shifter per cycle: a
 /// shifted operand, extend, bitfield or wide immediate pairs with a plain ALU op only; DSP
 /// SIMD and REV only as the first of a pair; one load/store, one multiplier, one FP
-/// instruction per cycle; a branch only as the second). Pairs not listed are estimates
+/// instruction per cycle; a branch only as the second; double-precision FP only as the
+/// first, `IssueClass::FpDp`). Pairs not listed are estimates
 /// that follow those rules. Load + load is in the table but pairs only by the two
 /// addresses (`Timing::load_banks`): the M7 has two load pipes (Arm's LLVM model,
 /// `ARMScheduleM7.td`: `M7UnitLoadL`, `M7UnitLoadH`; SLOTHY's Cortex-M7 model: `LOAD0`,
@@ -214,6 +221,7 @@ const M7_PAIRS: [u16; ISSUE_CLASSES] = {
         0,                                                       // Indirect
         classes(&[Alu, AluShift, Load, Store, Mul, Branch]),     // Fp
         0,                                                       // Serial
+        classes(&[Alu, AluShift, Load, Store, Mul, Branch]),     // FpDp (never second)
     ]
 };
 
