@@ -16,7 +16,7 @@ K(k_ptr_chase) K(k_store) K(k_mul_dep) K(k_branch) K(k_branch_alt)
 K(k_mla_dep) K(k_mla_indep) K(k_load_alu) K(k_shift_indep)
 #endif
 #if defined(__ARM_FP)
-K(k_fadd_dep) K(k_fadd_indep) K(k_fma_dep) K(k_fma_indep) K(k_fdiv_dep)
+K(k_fadd_dep) K(k_fadd_indep) K(k_fma_dep) K(k_fma_indep) K(k_fdiv_dep) K(k_vldr_alu)
 #endif
 #if defined(__ARM_FP) && (__ARM_FP & 8)
 K(k_dadd_dep) K(k_dfma_dep) K(k_ddiv_dep) K(k_dadd_alu)
@@ -103,6 +103,7 @@ int main(void)
     RUN(k_fma_dep);
     RUN(k_fma_indep);
     RUN(k_fdiv_dep);
+    RUN(k_vldr_alu);
 #endif
 #if defined(__ARM_FP) && (__ARM_FP & 8)
     RUN(k_dadd_dep);

@@ -179,6 +179,18 @@ KERNEL k_shift_indep
 #endif
 
 #if defined(__ARM_FP)
+/* 4 x (single-precision load from buf; independent add). */
+KERNEL k_vldr_alu
+    vldr s2, [r1]
+    add r2, r6
+    vldr s3, [r1, #4]
+    add r3, r6
+    vldr s4, [r1, #8]
+    add r4, r6
+    vldr s5, [r1, #12]
+    add r5, r6
+    LOOP_END
+
 /* 8 dependent single-precision adds. */
 KERNEL k_fadd_dep
     .rept 8

@@ -386,17 +386,24 @@ impl Issue {
             FpInstr::LdSt {
                 load, dp, d, rn, ..
             } => {
+                // The 64-bit forms take both load pipes or both FP port halves: alone in
+                // their cycle (LLVM ARMScheduleM7.td: M7LoadDP, M7StoreDP `SingleIssue`).
+                let class = match (dp, load) {
+                    (true, _) => C::Serial,
+                    (false, true) => C::Load,
+                    (false, false) => C::Store,
+                };
                 if load {
                     Issue {
                         fp_dst: fs(dp, d),
                         fp_lat: FpLat::Load,
-                        ..Issue::new(C::Load, bit(rn), 0)
+                        ..Issue::new(class, bit(rn), 0)
                     }
                 } else {
                     Issue {
                         fp_late: fs(dp, d),
                         fp_lat: FpLat::Store,
-                        ..Issue::new(C::Store, bit(rn), 0)
+                        ..Issue::new(class, bit(rn), 0)
                     }
                 }
             }

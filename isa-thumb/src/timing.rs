@@ -55,9 +55,11 @@ pub struct Timing {
     pub fpu: u32,
     /// VDIV/VSQRT.
     pub fpu_div_sqrt: u32,
-    /// Base of FPU loads and stores: VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP cost this plus one cycle
+    /// Base of FPU load and store multiples: VLDM/VSTM/VPUSH/VPOP cost this plus one cycle
     /// per 32-bit word transferred.
     pub fpu_load_store: u32,
+    /// VLDR/VSTR: cycles of a single-precision and of a double-precision transfer.
+    pub fpu_ldr: [u32; 2],
     /// VMOV between core and FPU registers (per register moved), VMRS, VMSR.
     pub fpu_mov: u32,
     /// Lazy FP state preservation (S0-S15 and FPSCR stored into the reserved frame) when the
@@ -269,6 +271,7 @@ impl Timing {
         fpu: 1,
         fpu_div_sqrt: 14,
         fpu_load_store: 1,
+        fpu_ldr: [2, 3],
         fpu_mov: 1,
         fp_lazy_preserve: 17,
         pipeline: false,
@@ -318,6 +321,7 @@ impl Timing {
         fpu: 1,
         fpu_div_sqrt: 14,
         fpu_load_store: 1,
+        fpu_ldr: [2, 3],
         fpu_mov: 1,
         fp_lazy_preserve: 17,
         pipeline: false,
@@ -374,7 +378,13 @@ impl Timing {
     ///   issue 1 (`fpu_div_sqrt` 1: other instructions go on meanwhile, LLVM's "effective
     ///   scheduling latency is 3");
     /// - VLDR: result 2, as a core load (LLVM `LoadLatency` 2); VSTR's data read 2 late
-    ///   (LLVM `M7Read_EX3`).
+    ///   (LLVM `M7Read_EX3`);
+    /// - VLDR/VSTR issue in one cycle (`fpu_ldr` [1, 1]), not the M4's 2 and 3: LLVM's
+    ///   `M7LoadSP` takes one load pipe and one FP register port for a cycle (`M7UnitLoad`,
+    ///   `M7UnitVPort`), `M7StoreSP` the store pipe; the 64-bit forms take both load pipes
+    ///   or both port halves at once (`M7LoadDP`, `M7StoreDP`: the data path is 64 bits
+    ///   wide) and issue alone (`SingleIssue`: `crate::pipeline` puts them in no pair).
+    ///   VLDM/VSTM keep the M4's 1 + one per word (LLVM gives no figure).
     pub const CORTEX_M7: Timing = Timing {
         refill: 1,
         refill_unaligned_wide: 0,
@@ -382,6 +392,7 @@ impl Timing {
         load_pipelined: 1,
         store_reg: 1,
         fpu_div_sqrt: 1,
+        fpu_ldr: [1, 1],
         pipeline: true,
         result_stall: 1,
         mispredict: 3,

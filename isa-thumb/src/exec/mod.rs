@@ -126,7 +126,8 @@ pub(crate) fn refill(t: &crate::timing::Timing, bus: &Bus, target: u32) -> u32 {
     t.refill_for(target, bus.peek(target, 2))
 }
 
-/// Cycles of an FP instruction (DDI 0439 §7.2.3, Table 7-1): transfers cost 1 + one per word.
+/// Cycles of an FP instruction (DDI 0439 §7.2.3, Table 7-1): VLDR/VSTR by `Timing::fpu_ldr`,
+/// multiple transfers 1 + one per word.
 #[inline]
 pub(crate) fn fp_cycles(
     t: &crate::timing::Timing,
@@ -136,7 +137,7 @@ pub(crate) fn fp_cycles(
     use crate::fp::FpInstr;
     let words = |dp: bool| if dp { 2 } else { 1 };
     match *op {
-        FpInstr::LdSt { dp, .. } => t.fpu_load_store + words(dp),
+        FpInstr::LdSt { dp, .. } => t.fpu_ldr[usize::from(dp)],
         FpInstr::LdStM { dp, count, .. } => t.fpu_load_store + u32::from(count) * words(dp),
         FpInstr::MovCore2 { .. } => 2 * t.fpu_mov,
         FpInstr::MovCore { .. }
