@@ -3,7 +3,7 @@
  * runs with n = 16 and n = 32 loop iterations (each the third of three identical runs); the
  * difference of the two times is what 16 iterations cost, without the call and the timer
  * reads. Printed one per line as
- * "<kernel> <cycles>"; tests/calib_cycles.rs checks each against docs/timing.md.
+ * "<kernel> <cycles>"; tests/it/calib_cycles.rs checks each against docs/timing.md.
  * Built for cortex-m0plus, cortex-m4 and cortex-m7 on the MPS2 boards (zero wait states). */
 #include <stdint.h>
 #include <stdio.h>

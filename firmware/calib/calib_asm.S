@@ -1,7 +1,7 @@
 /* Calibration kernels (firmware/calib/calib.c is the C half): each is
  * `void k(uint32_t n, uint32_t *buf)`, n iterations of a body of 8 instructions of one
  * kind followed by the loop's `subs r0, #1; bne`. calib.c times n = 16 and n = 32 and
- * prints the difference, 16 iterations with no call overhead; tests/calib_cycles.rs
+ * prints the difference, 16 iterations with no call overhead; tests/it/calib_cycles.rs
  * asserts it against the per-core expectation of docs/timing.md ("Calibration").
  * Every loop head is word aligned; the kernels of the first group are ARMv6-M code
  * (they run on every core), the second group needs ARMv7-M, the third the FPU. */

@@ -5,7 +5,7 @@
  * off (every read crosses AXIM, the AXI-to-AHB bridge and the bus matrix: RM0385 §2.1), and
  * in SRAM1 again after the D-cache is switched on (CCR.DC; the lines stay cached between the
  * runs). No board start-up: the core runs from HSI at 16 MHz with FLASH_ACR.LATENCY 0, so
- * flash adds nothing and only the data side differs. tests/calib_cycles.rs asserts each
+ * flash adds nothing and only the data side differs. tests/it/calib_cycles.rs asserts each
  * count from the board file's bank timing (sim-core/boards/disco-f746ng.toml). */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* cyccnt: times three small kernels with the DWT cycle counter (CYCCNT) and
  * prints the counts, so that thimble's own accounting (--roi FUNCTION) can be
- * checked against what firmware measures on itself (tests/cyccnt_roi.rs) and
+ * checked against what firmware measures on itself (tests/it/cyccnt_roi.rs) and
  * docs/timing.md can explain the cycles per instruction of each loop.
  *
  * Built for mps2-an386 (zero wait states), nano33ble (nRF52840 instruction

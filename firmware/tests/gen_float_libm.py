@@ -1,6 +1,6 @@
 """Writes firmware/tests/float_libm.c from float_libm.c.in and the instruction-form table
 isa-thumb/tests/data/float_forms.txt (text | halfwords from arm-none-eabi-as | double-precision
-block | cores), which isa-thumb/tests/fp_qemu_replica.rs replays against QEMU's output.
+block | cores), which isa-thumb/tests/it/fp_qemu_replica.rs replays against QEMU's output.
 
 usage (from the repository root): python3 firmware/tests/gen_float_libm.py
 """

@@ -1,7 +1,7 @@
 /* recursion: a recursive function of known depth and fixed frame size, for
  * thimble's stack high-water mark and --roi call counting.  Built with
  * -fstack-usage: prebuilt/recursion-cortex-m4.su lists each function's frame
- * as GCC laid it out, and tests/stack_recursion.rs checks that thimble's
+ * as GCC laid it out, and tests/it/stack_recursion.rs checks that thimble's
  * stack peak is main + DEPTH x recurse + leaf (within 64 bytes) and that
  * --roi recurse counts DEPTH calls. */
 #include <stdio.h>

@@ -46,7 +46,7 @@
 //! follows each, and the stack marks look at SP after each instruction that may write it
 //! (`Fast::props` says which). Blocks without granule crossings or IT instructions run
 //! through a copy of the loop without those tests (on cores without the pipeline model).
-//! `tests/engines.rs` runs every quick test ELF and random programs with interrupts under
+//! `tests/it/engines.rs` runs every quick test ELF and random programs with interrupts under
 //! both engines and compares instructions, cycles, registers, memory, statistics and energy.
 
 use crate::alu;

@@ -1,7 +1,7 @@
 /* Kernel test harness: runs a batch of kernel cases described in the data
  * symbol nn_test_blob and prints each output as hex, so a host test can
  * compare every firmware kernel with a reference implementation bit for bit
- * (model-import/tests/toolchain_kernels.rs: random shapes and quantization,
+ * (model-import/tests/it/toolchain_kernels.rs: random shapes and quantization,
  * QEMU today, the simulator later via --load nn_test_blob=FILE).
  *
  * Blob layout (little-endian int32 words, byte arrays padded to 4 bytes):
