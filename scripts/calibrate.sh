@@ -8,7 +8,8 @@
 #
 # COREMARK_DIR is a checkout of github.com/eembc/coremark (never committed here: it is
 # EEMBC's code under its own licence). ITERATIONS defaults to 20. THIMBLE names the binary
-# (default target/release/thimble, built if missing); OPT the optimisation flags (default -O2).
+# (default: this checkout's release build, brought up to date first by
+# scripts/release-bin.sh); OPT the optimisation flags (default -O2).
 # Needs arm-none-eabi-gcc with newlib. The build goes to a temporary directory.
 #
 # The timed region is CoreMark's own (start_time/stop_time around iterate()); the port reads
@@ -24,11 +25,9 @@ iters=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 fw=$root/firmware
 opt=${OPT:--O2}
-thimble=${THIMBLE:-$root/target/release/thimble}
 [ -f "$cm/core_main.c" ] || { echo "calibrate: $cm/core_main.c not found (a CoreMark checkout?)" >&2; exit 66; }
-if [ ! -x "$thimble" ]; then
-    (cd "$root" && cargo build --release --quiet)
-fi
+thimble=$(cd "$root" && scripts/release-bin.sh)
+case $thimble in /*) ;; *) thimble=$root/$thimble ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
