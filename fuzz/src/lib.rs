@@ -29,6 +29,11 @@ pub const TARGETS: [(&str, Target); 6] = [
 const MAX_INSTRUCTIONS: u64 = 1_000;
 /// Instructions of one `exec` input.
 const EXEC_INSTRUCTIONS: u64 = 300;
+/// Cycles a fuzzed program may run, asleep included, as every `thimble run` has a limit of
+/// simulated time (60 s by default): an instruction limit alone never ends a core asleep in
+/// WFI beside a periodic event that cannot wake it (SysTick reloading every 2 cycles, its
+/// exception pending but masked by BASEPRI), which exec's long run found (session 7).
+const MAX_CYCLES: u64 = 200_000;
 
 fn board(name: &str) -> &'static Board {
     static AN386: OnceLock<Board> = OnceLock::new();
@@ -67,6 +72,7 @@ fn machine(board: Board, image: Image) -> Option<Machine> {
     let mut m = Machine::new(board, image, isa, Console::new(false)).ok()?;
     peripherals::attach(&mut m, &peripherals::PeripheralOptions::default()).ok()?;
     m.limits.max_instructions = Some(MAX_INSTRUCTIONS);
+    m.limits.max_cycles = Some(MAX_CYCLES);
     Some(m)
 }
 
