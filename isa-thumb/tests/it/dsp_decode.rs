@@ -2,58 +2,22 @@
 //! dsp_objdump.txt holds the halfwords objdump printed) decodes, and its text equals
 //! capstone's; random encodings of the DSP spaces that we accept print as capstone does.
 
-use capstone::arch::arm::ArchMode;
-use capstone::arch::{BuildsCapstone, BuildsCapstoneExtraMode};
-use capstone::Capstone;
+use crate::capstone_common::{capstone, objdump_vectors, text32};
 use isa_thumb::dsp::{decode32, DspInstr};
 use proptest::prelude::*;
 
-fn cs() -> Capstone {
-    Capstone::new()
-        .arm()
-        .mode(ArchMode::Thumb)
-        .extra_mode([capstone::arch::arm::ArchExtraMode::MClass].into_iter())
-        .build()
-        .expect("capstone")
-}
-
-fn capstone_text(cs: &Capstone, hw1: u16, hw2: u16) -> Option<String> {
-    let mut b = Vec::new();
-    b.extend_from_slice(&hw1.to_le_bytes());
-    b.extend_from_slice(&hw2.to_le_bytes());
-    let insns = cs.disasm_count(&b, 0x1000, 1).ok()?;
-    let i = insns.iter().next()?;
-    if i.bytes().len() != 4 {
-        return None;
-    }
-    Some(format!(
-        "{} {}",
-        i.mnemonic().unwrap_or(""),
-        i.op_str().unwrap_or("")
-    ))
-}
-
 fn vectors() -> Vec<(u16, u16, String)> {
-    include_str!("../data/dsp_objdump.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.splitn(3, ' ');
-            let a = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
-            let b = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
-            (a, b, it.next().unwrap().to_string())
-        })
-        .collect()
+    objdump_vectors(include_str!("../data/dsp_objdump.txt"))
 }
 
 #[test]
 fn every_assembled_dsp_instruction_decodes_like_capstone() {
-    let cs = cs();
+    let cs = capstone();
     let v = vectors();
     assert!(v.len() >= 150, "vector file too short: {}", v.len());
     for (a, b, objdump) in v {
         let i = decode32(a, b).unwrap_or_else(|| panic!("{a:04x} {b:04x} ({objdump}) not decoded"));
-        let cap = capstone_text(&cs, a, b).expect("capstone decodes it");
+        let cap = text32(&cs, a, b).expect("capstone decodes it");
         assert_eq!(i.to_string(), cap, "{a:04x} {b:04x} objdump: {objdump}");
         // objdump's mnemonic agrees too (operands differ only in spacing).
         assert_eq!(
@@ -92,8 +56,8 @@ proptest! {
     #[test]
     fn accepted_encodings_print_as_capstone((a, b) in dsp_space()) {
         if let Some(i) = decode32(a, b) {
-            let cs = cs();
-            let cap = capstone_text(&cs, a, b);
+            let cs = capstone();
+            let cap = text32(&cs, a, b);
             prop_assert_eq!(Some(i.to_string()), cap, "{:04x} {:04x}", a, b);
         }
     }

@@ -2,45 +2,18 @@
 //! fpv5-d16 (tests/data/fp_objdump.txt) decodes on an FPv5-DP core and prints as capstone
 //! prints it; single-precision encodings also decode on FPv4-SP, and FPv5/double ones do not.
 
-use capstone::arch::arm::{ArchExtraMode, ArchMode};
-use capstone::arch::{BuildsCapstone, BuildsCapstoneExtraMode};
+use crate::capstone_common::{capstone_modes, objdump_vectors, text32};
+use capstone::arch::arm::ArchExtraMode;
 use capstone::Capstone;
 use isa_thumb::fp::{decode32, decode32_for, FpInstr};
 use sim_core::board::FpuKind;
 
 fn cs() -> Capstone {
-    Capstone::new()
-        .arm()
-        .mode(ArchMode::Thumb)
-        .extra_mode([ArchExtraMode::MClass, ArchExtraMode::V8].into_iter())
-        .build()
-        .expect("capstone")
-}
-
-fn capstone_text(cs: &Capstone, hw1: u16, hw2: u16) -> Option<String> {
-    let mut b = Vec::new();
-    b.extend_from_slice(&hw1.to_le_bytes());
-    b.extend_from_slice(&hw2.to_le_bytes());
-    let insns = cs.disasm_count(&b, 0x1000, 1).ok()?;
-    let i = insns.iter().next()?;
-    Some(format!(
-        "{} {}",
-        i.mnemonic().unwrap_or(""),
-        i.op_str().unwrap_or("")
-    ))
+    capstone_modes(&[ArchExtraMode::MClass, ArchExtraMode::V8])
 }
 
 fn vectors() -> Vec<(u16, u16, String)> {
-    include_str!("../data/fp_objdump.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.splitn(3, ' ');
-            let a = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
-            let b = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
-            (a, b, it.next().unwrap().to_string())
-        })
-        .collect()
+    objdump_vectors(include_str!("../data/fp_objdump.txt"))
 }
 
 /// FPv5-only or double-precision instructions (by their text).
@@ -66,7 +39,7 @@ fn every_assembled_fp_instruction_decodes_like_capstone() {
             bad.push(format!("{a:04x} {b:04x} not decoded ({objdump})"));
             continue;
         };
-        let cap = capstone_text(&cs, *a, *b).unwrap_or_default();
+        let cap = text32(&cs, *a, *b).unwrap_or_default();
         if i.to_string() != cap {
             bad.push(format!(
                 "{a:04x} {b:04x} ours `{i}` capstone `{cap}` objdump `{objdump}`"

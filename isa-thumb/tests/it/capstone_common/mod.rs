@@ -14,12 +14,39 @@ pub const ADDR: u32 = 0x1000;
 
 /// Capstone for Thumb-2 M-profile.
 pub fn capstone() -> Capstone {
+    capstone_modes(&[arch::arm::ArchExtraMode::MClass])
+}
+
+/// Capstone for Thumb with these extra modes (M-class, and V8 for the FPv5 encodings).
+pub fn capstone_modes(extra: &[arch::arm::ArchExtraMode]) -> Capstone {
     Capstone::new()
         .arm()
         .mode(arch::arm::ArchMode::Thumb)
-        .extra_mode([arch::arm::ArchExtraMode::MClass].iter().copied())
+        .extra_mode(extra.iter().copied())
         .build()
         .expect("capstone builds")
+}
+
+/// Capstone's text (`mnemonic operands`) of the 32-bit encoding `hw1:hw2`, or `None` when it
+/// does not decode all four bytes as one instruction.
+pub fn text32(cs: &Capstone, hw1: u16, hw2: u16) -> Option<String> {
+    let mut b = hw1.to_le_bytes().to_vec();
+    b.extend(hw2.to_le_bytes());
+    theirs(cs, &b).map(|(m, o)| format!("{m} {o}"))
+}
+
+/// The vectors of a `tests/data/*_objdump.txt` file: per non-empty line, the two halfwords
+/// in hex and the text objdump printed.
+pub fn objdump_vectors(text: &str) -> Vec<(u16, u16, String)> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut it = l.splitn(3, ' ');
+            let a = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
+            let b = u16::from_str_radix(it.next().unwrap(), 16).unwrap();
+            (a, b, it.next().unwrap().to_string())
+        })
+        .collect()
 }
 
 /// Capstone's mnemonic and operands, or `None` when it does not decode the bytes.
