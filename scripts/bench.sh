@@ -1,9 +1,9 @@
 #!/bin/sh
-# Speed benchmark: each ELF under thimble's two engines (--engine interp, the reference, and
-# --engine block) and under QEMU, interleaved round by round so that all three see the same
-# minutes of this VM, best of ROUNDS (default 3) wall times each; then the ratios: block
-# against interp (the speed-up of the block engine) and thimble against QEMU (time ratio,
-# below 1 means thimble is faster), and whether both engines wrote identical reports and
+# Speed benchmark: each ELF under thimble's three engines (--engine interp, the reference,
+# --engine block and --engine jit) and under QEMU, interleaved round by round so that all
+# four see the same minutes of this VM, best of ROUNDS (default 3) wall times each; then the
+# ratios: block and jit against interp (their speed-ups) and thimble against QEMU (time ratio,
+# below 1 means thimble is faster), and whether the engines wrote identical reports and
 # whether thimble's output equals QEMU's.
 #
 # usage: scripts/bench.sh [FIRMWARE.elf ...]        (ROUNDS=5 scripts/bench.sh for more)
@@ -46,8 +46,8 @@ now() { date +%s.%N; }
 # min A B: the smaller of two decimal numbers ("-" when A is "-").
 min() { awk "BEGIN { a = \"$1\"; b = $2; if (a == \"-\" || b < a + 0) print b; else print a }"; }
 
-printf '%-32s %12s %9s %9s %9s %8s %9s %9s %s\n' "elf" "instructions" "interp s" "block s" \
-    "qemu s" "block/in" "interp/q" "block/q" "same"
+printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %s\n' "elf" "instructions" "interp s" \
+    "block s" "jit s" "qemu s" "block/in" "jit/in" "interp/q" "block/q" "jit/q" "same"
 for elf in "$@"; do
     qemu=yes
     qm=""
@@ -65,11 +65,11 @@ for elf in "$@"; do
         *) echo "bench: no board for $elf" >&2; exit 1 ;;
     esac
     command -v qemu-system-arm >/dev/null 2>&1 || qemu=no
-    best_i=-; best_b=-; best_q=-
+    best_i=-; best_b=-; best_j=-; best_q=-
     r=0
     while [ "$r" -lt "$rounds" ]; do
         r=$((r + 1))
-        for engine in interp block; do
+        for engine in interp block jit; do
             t0=$(now)
             # shellcheck disable=SC2086 # board is a word list on purpose
             "$thimble" run "$elf" $board --engine "$engine" --json "$tmp/$engine.json" \
@@ -83,7 +83,11 @@ for elf in "$@"; do
             }
             t1=$(now)
             s=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
-            if [ "$engine" = interp ]; then best_i=$(min "$best_i" "$s"); else best_b=$(min "$best_b" "$s"); fi
+            case $engine in
+                interp) best_i=$(min "$best_i" "$s") ;;
+                block) best_b=$(min "$best_b" "$s") ;;
+                *) best_j=$(min "$best_j" "$s") ;;
+            esac
         done
         if [ "$qemu" = yes ]; then
             q0=$(now)
@@ -97,7 +101,8 @@ for elf in "$@"; do
         fi
     done
     instr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["instructions"])' "$tmp/interp.json")
-    if cmp -s "$tmp/interp.json" "$tmp/block.json" && cmp -s "$tmp/interp.out" "$tmp/block.out"; then
+    if cmp -s "$tmp/interp.json" "$tmp/block.json" && cmp -s "$tmp/interp.out" "$tmp/block.out" \
+        && cmp -s "$tmp/interp.json" "$tmp/jit.json" && cmp -s "$tmp/interp.out" "$tmp/jit.out"; then
         same="engines"
     else
         same="ENGINES DIFFER"
@@ -106,15 +111,18 @@ for elf in "$@"; do
         if cmp -s "$tmp/qemu.out" "$tmp/interp.out"; then same="$same+qemu"; else same="$same, QEMU OUTPUT DIFFERS"; fi
         iq=$(awk "BEGIN { printf \"%.2f\", $best_i / $best_q }")
         bq=$(awk "BEGIN { printf \"%.2f\", $best_b / $best_q }")
+        jq=$(awk "BEGIN { printf \"%.2f\", $best_j / $best_q }")
     else
-        iq=-; bq=-
+        iq=-; bq=-; jq=-
     fi
     bi=$(awk "BEGIN { printf \"%.2fx\", $best_i / $best_b }")
-    printf '%-32s %12s %9s %9s %9s %8s %9s %9s %s\n' "$(basename "$elf")" "$instr" "$best_i" "$best_b" \
-        "$best_q" "$bi" "$iq" "$bq" "$same"
+    ji=$(awk "BEGIN { printf \"%.2fx\", $best_i / $best_j }")
+    printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %s\n' "$(basename "$elf")" "$instr" \
+        "$best_i" "$best_b" "$best_j" "$best_q" "$bi" "$ji" "$iq" "$bq" "$jq" "$same"
 done
-echo "(best of $rounds interleaved rounds; block/in: interp time / block time, the block engine's"
-echo " speed-up; interp/q and block/q: thimble's time / QEMU's, below 1 is faster than QEMU)"
+echo "(best of $rounds interleaved rounds; block/in and jit/in: interp time / block or jit time,"
+echo " the engines' speed-ups; interp/q, block/q and jit/q: thimble's time / QEMU's, below 1 is"
+echo " faster than QEMU)"
 
 # Overhead of the accounting (issue 4: at most 25% of the instructions per second without it):
 # the same ELF with and without statistics, stack marks, call tracking and the clock.

@@ -70,23 +70,53 @@ pub enum Engine {
     /// nano33ble (cachegrind, README).
     #[default]
     Block,
+    /// The block engine with the bodies of hot blocks compiled to host code
+    /// ([`crate::jit`]): a block is compiled after `hot` runs of its body (the command
+    /// line's `jit` takes [`crate::jit::JIT_HOT`]).
+    #[cfg(feature = "jit")]
+    Jit {
+        /// Runs of a block's body before it is compiled (at least 1).
+        hot: u32,
+    },
 }
 
 impl Engine {
     /// Every engine, in the order the command line lists them.
+    #[cfg(feature = "jit")]
+    pub const ALL: [Engine; 3] = [
+        Engine::Interp,
+        Engine::Block,
+        Engine::Jit {
+            hot: crate::jit::JIT_HOT,
+        },
+    ];
+    /// Every engine, in the order the command line lists them.
+    #[cfg(not(feature = "jit"))]
     pub const ALL: [Engine; 2] = [Engine::Interp, Engine::Block];
 
-    /// The name on the command line (`--engine interp|block`).
+    /// The name on the command line (`--engine interp|block|jit`).
     pub fn name(self) -> &'static str {
         match self {
             Engine::Interp => "interp",
             Engine::Block => "block",
+            #[cfg(feature = "jit")]
+            Engine::Jit { .. } => "jit",
         }
     }
 
     /// The engine named `s`.
     pub fn parse(s: &str) -> Option<Engine> {
         Engine::ALL.into_iter().find(|e| e.name() == s)
+    }
+
+    /// Runs of a block's body before the JIT compiles it (`None`: no JIT).
+    #[cfg(feature = "jit")]
+    fn jit_hot(self) -> Option<u32> {
+        match self {
+            #[cfg(feature = "jit")]
+            Engine::Jit { hot } => Some(hot.max(1)),
+            _ => None,
+        }
     }
 }
 
@@ -108,7 +138,7 @@ const CROSS: u8 = 1;
 /// The operation is inside an IT block: it runs through `Core::run_instr`.
 const IN_IT: u8 = 2;
 /// The operation may write SP: the stack marks look at SP after it (`Stats::watch_stack`).
-const SP: u8 = 4;
+pub(crate) const SP: u8 = 4;
 
 /// An operation's expected result not known yet: never a real one (a [`Done`] has its bits
 /// 63:48 clear), nor [`Done::TRAPPED`], so that a trap never passes for an expected result.
@@ -117,13 +147,13 @@ const UNKNOWN: u64 = u64::MAX - 1;
 /// One instruction of a block: its fast form, address and length, its decoded [`Instr`]
 /// (read only by the generic executor) and its expected result.
 #[derive(Clone, Copy)]
-struct Op {
-    fast: Fast,
-    pc: u32,
-    len: u8,
+pub(crate) struct Op {
+    pub(crate) fast: Fast,
+    pub(crate) pc: u32,
+    pub(crate) len: u8,
     /// `CROSS`: instruction fetch enters another flash granule here (never on the first
     /// operation, whose predecessor is not known); `IN_IT`.
-    flags: u8,
+    pub(crate) flags: u8,
     instr: Instr,
     /// What the pipeline model needs of it (read only on cores with `Timing::pipeline`).
     issue: Issue,
@@ -133,7 +163,7 @@ struct Op {
     /// fetch granules); only a result with a plain flow is learnt. A run that returns exactly
     /// this is accounted with the block's sum (the last instruction as itself); anything else (wait states, a divide's latency, a condition that failed, a declined
     /// FP form) is accounted as it is, as the interpreter does.
-    expect: u64,
+    pub(crate) expect: u64,
 }
 
 /// A block: operations `first..first + len` of the arena (the first `body` of them run
@@ -157,6 +187,12 @@ struct Block {
     /// No operation crosses a flash granule or sits in an IT block: the bulk run needs no
     /// test of either.
     lean: bool,
+    /// Bulk runs of the body counted towards the JIT's threshold ([`Engine::Jit`]).
+    #[cfg(feature = "jit")]
+    hot: u32,
+    /// The body's host code ([`crate::jit`]), once compiled.
+    #[cfg(feature = "jit")]
+    code: Option<crate::jit::Code>,
 }
 
 /// The blocks of one code epoch.
@@ -170,6 +206,9 @@ pub(crate) struct BlockCache {
     pending: Vec<u32>,
     /// The flash granule mask the `CROSS` flags were computed with.
     mask: u32,
+    /// The compiled bodies' host code.
+    #[cfg(feature = "jit")]
+    jit: crate::jit::Jit,
 }
 
 impl BlockCache {
@@ -180,6 +219,8 @@ impl BlockCache {
             ops: Vec::new(),
             pending: Vec::new(),
             mask: 0,
+            #[cfg(feature = "jit")]
+            jit: crate::jit::Jit::new(),
         }
     }
 
@@ -189,6 +230,8 @@ impl BlockCache {
         self.pages.clear();
         self.blocks.clear();
         self.ops.clear();
+        #[cfg(feature = "jit")]
+        self.jit.clear();
     }
 
     #[inline(always)]
@@ -411,6 +454,10 @@ impl Thumb {
             dirty: false,
             runs: 0,
             lean,
+            #[cfg(feature = "jit")]
+            hot: 0,
+            #[cfg(feature = "jit")]
+            code: None,
         });
         self.blocks.insert(pc, index);
         if prev != NONE {
@@ -459,6 +506,18 @@ impl Thumb {
             return RunExit::Trap(t);
         }
         self.core.fp_ok = false;
+        #[cfg(feature = "jit")]
+        let jit_hot = self.engine().jit_hot();
+        // The memory the compiled code reaches directly (the regions stay where they are
+        // during a batch).
+        #[cfg(feature = "jit")]
+        let windows = match jit_hot {
+            Some(_) => (
+                crate::jit::Window::of(bus, sim_core::board::RegionKind::Sram),
+                crate::jit::Window::of(bus, sim_core::board::RegionKind::Flash),
+            ),
+            None => (crate::jit::Window::NONE, crate::jit::Window::NONE),
+        };
         let mut left = budget;
         let mut prev = NONE;
         while left > 0 {
@@ -494,6 +553,8 @@ impl Thumb {
                 blocks,
                 ops,
                 pending,
+                #[cfg(feature = "jit")]
+                jit,
                 ..
             } = &mut self.blocks;
             let b = &mut blocks[bi as usize];
@@ -518,9 +579,37 @@ impl Thumb {
                     ops: &ops[first..first + len],
                 };
                 let exit = if b.lean && !core.timing.pipeline {
-                    bulk::<true>(core, cpu, bus, stats, blocks, pending, &run)
+                    // The JIT's host code for the body first, when the block has it; the
+                    // bulk run goes on from where it stopped.
+                    #[allow(unused_mut)]
+                    let mut from = None;
+                    #[cfg(feature = "jit")]
+                    if let Some(hot) = jit_hot {
+                        if b.code.is_none() && b.hot < hot {
+                            b.hot += 1;
+                            if b.hot == hot {
+                                let may_loop = bus.fetch_mask == 0;
+                                b.code = jit.compile(run.ops, body, &core.timing, may_loop);
+                            }
+                        }
+                        if let Some(code) = b.code {
+                            let jit_run = (&mut blocks[..], &mut *pending, &mut left);
+                            match jit_body(code, core, cpu, bus, stats, jit_run, &windows, &run) {
+                                Ok(f) => from = Some(f),
+                                Err(Some(exit)) => return exit,
+                                Err(None) => unreachable!("jit_body exits with a reason"),
+                            }
+                        }
+                    }
+                    match from {
+                        Some(from) => {
+                            bulk::<true>(core, cpu, bus, stats, blocks, pending, &run, from)
+                        }
+                        // A copy without the JIT's start (constants: as fast as before it).
+                        None => bulk::<true>(core, cpu, bus, stats, blocks, pending, &run, (0, 0)),
+                    }
                 } else {
-                    bulk::<false>(core, cpu, bus, stats, blocks, pending, &run)
+                    bulk::<false>(core, cpu, bus, stats, blocks, pending, &run, (0, 0))
                 };
                 if let Some(exit) = exit {
                     return exit;
@@ -572,8 +661,10 @@ struct Run<'a> {
 /// interpreter accounts it (the block's last instruction from its expected result when it
 /// matches: a plain flow, so `retire` would do no more).
 /// `None` when the block ran to its end. `LEAN`: no operation crosses a flash granule or sits
-/// in an IT block, and the core has no pipeline model.
+/// in an IT block, and the core has no pipeline model. `from`: the operation to start at and
+/// the number of operations already accounted (`(0, 0)` but after the JIT's host code).
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn bulk<const LEAN: bool>(
     core: &mut Core,
     cpu: &mut Cpu,
@@ -582,11 +673,13 @@ fn bulk<const LEAN: bool>(
     blocks: &mut [Block],
     pending: &mut Vec<u32>,
     run: &Run,
+    from: (usize, usize),
 ) -> Option<RunExit> {
     let ops = run.ops;
     // Operations before this index are accounted (or in the block's run).
-    let mut counted = 0;
-    for (i, op) in ops.iter().enumerate() {
+    let mut counted = from.1;
+    for (k, op) in ops[from.0..].iter().enumerate() {
+        let i = from.0 + k;
         if !LEAN && op.flags & CROSS != 0 {
             bus.fetch_moved(op.pc);
         }
@@ -661,4 +754,68 @@ fn bulk<const LEAN: bool>(
         account(stats, &ops[counted..]);
     }
     None
+}
+
+/// Runs a block's host code (see [`crate::jit`]): `Ok((start, counted))` to go on with the
+/// bulk run from operation `start` with the operations before `counted` accounted (the code
+/// ran operations `..start` with their expected results: `(start, 0)`, as a bulk run
+/// reaching `start`; operation `i` returned another result and was accounted as itself:
+/// `(i + 1, i + 1)`), or the exit of the batch. The runs the code made of a block that
+/// branches back to its start before that are accounted as bulk runs are (`jit.2`: the
+/// batch's budget, less their instructions).
+#[cfg(feature = "jit")]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn jit_body(
+    code: crate::jit::Code,
+    core: &mut Core,
+    cpu: &mut Cpu,
+    bus: &mut Bus,
+    stats: &mut Stats,
+    jit: (&mut [Block], &mut Vec<u32>, &mut u64),
+    windows: &(crate::jit::Window, crate::jit::Window),
+    run: &Run,
+) -> Result<(usize, usize), Option<RunExit>> {
+    use crate::jit::{Ctx, DIFFER, EVENT};
+    let (blocks, pending, left) = jit;
+    let ops = run.ops;
+    let (cpu_p, bus_p): (*mut Cpu, *mut Bus) = (cpu, bus);
+    let mut ctx = Ctx::new(cpu_p, bus_p, core, stats);
+    ctx.left = *left - ops.len() as u64;
+    (ctx.ram, ctx.rom) = *windows;
+    // SAFETY: the code was compiled for these operations by `Jit::compile` and reaches the
+    // machine only through these pointers while it runs (see `crate::jit`).
+    let r = unsafe { code(cpu_p, bus_p, &mut ctx) };
+    let (kind, i) = (r >> 32, (r & 0xffff_ffff) as usize);
+    let n = ctx.iters;
+    if n > 0 {
+        // Whole runs of the block: the body as runs of the block, the last instruction (a
+        // branch with its expected result) as itself.
+        let b = &mut blocks[run.bi as usize];
+        if b.runs == 0 {
+            pending.push(run.bi);
+        }
+        b.runs += n;
+        let d = Done(ops[run.body].expect);
+        stats.add_retired(d.class_index(), n, n * u64::from(d.cycles()));
+        *left -= n * ops.len() as u64;
+    }
+    if kind == EVENT {
+        account(stats, &ops[..=i]);
+        return Err(Some(RunExit::Event));
+    }
+    if kind == DIFFER {
+        account(stats, &ops[..i]);
+        let d = Done(ctx.d);
+        if d == Done::TRAPPED {
+            if let Some(t) = core.trap.take() {
+                return Err(Some(RunExit::Trap(t)));
+            }
+        }
+        if let Some(exit) = retire::<true>(cpu, bus, stats, d) {
+            return Err(Some(exit));
+        }
+        return Ok((i + 1, i + 1));
+    }
+    Ok((i, 0))
 }

@@ -14,6 +14,8 @@ pub mod poll;
 pub mod alu;
 pub mod block;
 pub mod exec;
+#[cfg(feature = "jit")]
+pub mod jit;
 pub mod thumb;
 pub mod timing;
 

@@ -433,6 +433,8 @@ impl Isa for Thumb {
         match self.engine {
             Engine::Interp => self.run_loop::<true>(cpu, bus, stats, budget),
             Engine::Block => self.block_loop::<true>(cpu, bus, stats, budget),
+            #[cfg(feature = "jit")]
+            Engine::Jit { .. } => self.block_loop::<true>(cpu, bus, stats, budget),
         }
     }
 
@@ -446,6 +448,8 @@ impl Isa for Thumb {
         match self.engine {
             Engine::Interp => self.run_loop::<false>(cpu, bus, stats, budget),
             Engine::Block => self.block_loop::<false>(cpu, bus, stats, budget),
+            #[cfg(feature = "jit")]
+            Engine::Jit { .. } => self.block_loop::<false>(cpu, bus, stats, budget),
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The block engine against the interpreter (the reference): every prebuilt test ELF on its
-//! board, and random programs with interrupts, run under both engines in lockstep batches of
-//! odd sizes; after every batch the two machines must agree exactly — instructions, cycles,
-//! registers, memory, statistics and energy — and at the end on the whole report.
+//! The block engine and the JIT against the interpreter (the reference): every prebuilt test
+//! ELF on its board, and random programs with interrupts, run under the three engines in
+//! lockstep batches of odd sizes; after every batch the machines must agree exactly —
+//! instructions, cycles, registers, memory, statistics and energy — and at the end on the
+//! whole report. The JIT compiles every block after its first bulk run here (`hot: 1`), so
+//! that the compiled code runs as much as possible.
 
 use isa_thumb::{Engine, Thumb};
 use proptest::prelude::*;
@@ -19,6 +21,20 @@ fn machine(board: &Board, image: Image, engine: Engine) -> Option<Machine> {
         ..bench::compose::Options::default()
     };
     bench::compose::machine(board.clone(), image, "engines", &opts).ok()
+}
+
+/// The engines checked against the interpreter.
+#[cfg(feature = "jit")]
+const FAST: &[Engine] = &[Engine::Block, Engine::Jit { hot: 1 }];
+/// The engines checked against the interpreter (built without the JIT).
+#[cfg(not(feature = "jit"))]
+const FAST: &[Engine] = &[Engine::Block];
+
+/// A machine for `image` on `board` under each engine of [`FAST`].
+fn fast_machines(board: &Board, image: &Image) -> Option<Vec<(Engine, Machine)>> {
+    FAST.iter()
+        .map(|&e| Some((e, machine(board, image.clone(), e)?)))
+        .collect()
 }
 
 /// FNV-1a over every region's contents and written-word map.
@@ -62,17 +78,20 @@ fn state(m: &Machine, memory: bool) -> String {
     )
 }
 
-/// Runs `a` (interpreter) and `b` (blocks) in lockstep batches of `batches` sizes (cycled)
-/// until both stop or `max` instructions ran; panics at the first difference.
-fn lockstep(what: &str, a: &mut Machine, b: &mut Machine, batches: &[u64], max: u64) {
+/// Runs `a` (interpreter) and the machines of `bs` (the other engines) in lockstep batches of
+/// `batches` sizes (cycled) until all stop or `max` instructions ran; panics at the first
+/// difference.
+fn lockstep(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batches: &[u64], max: u64) {
     a.limits = Limits {
         max_instructions: Some(max),
         ..Limits::default()
     };
-    b.limits = a.limits;
     let ra = a.reset();
-    let rb = b.reset();
-    assert_eq!(ra, rb, "{what}: reset");
+    for (e, b) in bs.iter_mut() {
+        b.limits = a.limits;
+        let rb = b.reset();
+        assert_eq!(ra, rb, "{what}: reset under {}", e.name());
+    }
     if ra.is_err() {
         return;
     }
@@ -81,26 +100,36 @@ fn lockstep(what: &str, a: &mut Machine, b: &mut Machine, batches: &[u64], max: 
         let n = batches[i % batches.len()];
         i += 1;
         let sa = a.run_for(n);
-        let sb = b.run_for(n);
-        let end = sa.is_some() || sb.is_some() || i % 64 == 0;
-        let (ta, tb) = (state(a, end), state(b, end));
-        if ta != tb || sa != sb {
-            panic!(
-                "{what}: the engines differ after batch {i} ({} instructions)\n\
-                 interp: {sa:?}\n{ta}\nblock: {sb:?}\n{tb}",
-                a.stats.instructions
-            );
+        let mut ended = sa.is_some();
+        for (e, b) in bs.iter_mut() {
+            let sb = b.run_for(n);
+            let end = sa.is_some() || sb.is_some() || i % 64 == 0;
+            let (ta, tb) = (state(a, end), state(b, end));
+            if ta != tb || sa != sb {
+                panic!(
+                    "{what}: the engines differ after batch {i} ({} instructions)\n\
+                     interp: {sa:?}\n{ta}\n{}: {sb:?}\n{tb}",
+                    a.stats.instructions,
+                    e.name()
+                );
+            }
+            ended |= sb.is_some();
         }
         if let Some(reason) = sa {
             let ja = serde_json::to_string_pretty(&Report::new(a, &reason)).unwrap();
-            let jb = serde_json::to_string_pretty(&Report::new(b, &reason)).unwrap();
-            assert_eq!(ja, jb, "{what}: reports differ");
-            assert_eq!(
-                a.bus.console.captured, b.bus.console.captured,
-                "{what}: guest output differs"
-            );
+            for (e, b) in bs.iter() {
+                let jb = serde_json::to_string_pretty(&Report::new(b, &reason)).unwrap();
+                assert_eq!(ja, jb, "{what}: reports differ under {}", e.name());
+                assert_eq!(
+                    a.bus.console.captured,
+                    b.bus.console.captured,
+                    "{what}: guest output differs under {}",
+                    e.name()
+                );
+            }
             return;
         }
+        assert!(!ended, "{what}: one engine stopped, not the interpreter");
     }
 }
 
@@ -144,9 +173,9 @@ fn every_prebuilt_elf_runs_the_same_under_both_engines() {
     for name in &names {
         let board = board_for(name).unwrap_or_else(|| panic!("{name}: no board"));
         let image = Image::from_file(&dir.join(format!("{name}.elf"))).unwrap();
-        let (Some(mut a), Some(mut b)) = (
+        let (Some(mut a), Some(mut bs)) = (
             machine(&board, image.clone(), Engine::Interp),
-            machine(&board, image, Engine::Block),
+            fast_machines(&board, &image),
         ) else {
             // Does not fit the board (bad-big-bss): nothing runs.
             continue;
@@ -155,7 +184,7 @@ fn every_prebuilt_elf_runs_the_same_under_both_engines() {
         lockstep(
             name,
             &mut a,
-            &mut b,
+            &mut bs,
             &[1, 3, 97, 50_000, 7, 4_999],
             ELF_INSTRUCTIONS,
         );
@@ -179,8 +208,8 @@ fn chip_boards_with_interrupts_run_to_their_end_the_same() {
         let board = board_for(name).unwrap();
         let image = Image::from_file(&dir.join(format!("{name}.elf"))).unwrap();
         let mut a = machine(&board, image.clone(), Engine::Interp).unwrap();
-        let mut b = machine(&board, image, Engine::Block).unwrap();
-        lockstep(name, &mut a, &mut b, &[65_536], 5_000_000);
+        let mut bs = fast_machines(&board, &image).unwrap();
+        lockstep(name, &mut a, &mut bs, &[65_536], 5_000_000);
         assert!(
             matches!(a.stopped(), Some(sim_core::StopReason::Exit(0))),
             "{name}: {:?}",
@@ -652,19 +681,23 @@ fn random_program(board: &str, core: Option<CoreProfile>, seed: u64, reload: u32
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (image, sram) = program(&mut rng, &b);
     let mut x = machine(&b, image.clone(), Engine::Interp).unwrap();
-    let mut y = machine(&b, image, Engine::Block).unwrap();
+    let mut ys = fast_machines(&b, &image).unwrap();
     let what = format!("{board} {core:?} seed {seed:#x} reload {reload} batch {batch}");
-    for m in [&mut x, &mut y] {
+    x.reset().unwrap();
+    prepare(&mut x, seed, sram, reload);
+    for (_, m) in ys.iter_mut() {
         m.reset().unwrap();
         prepare(m, seed, sram, reload);
     }
-    run_prepared(&what, &mut x, &mut y, batch, 20_000);
+    run_prepared(&what, &mut x, &mut ys, batch, 20_000);
 }
 
 /// [`lockstep`] without the reset (registers and devices were set up after it).
-fn run_prepared(what: &str, a: &mut Machine, b: &mut Machine, batch: u64, max: u64) {
+fn run_prepared(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batch: u64, max: u64) {
     a.limits.max_instructions = Some(max);
-    b.limits.max_instructions = Some(max);
+    for (_, b) in bs.iter_mut() {
+        b.limits.max_instructions = Some(max);
+    }
     let mut i = 0;
     loop {
         i += 1;
@@ -674,22 +707,30 @@ fn run_prepared(what: &str, a: &mut Machine, b: &mut Machine, batch: u64, max: u
             1 + (i as u64 * 7) % 13
         };
         let sa = a.run_for(n);
-        let sb = b.run_for(n);
-        let end = sa.is_some() || sb.is_some() || i % 64 == 0;
-        let (ta, tb) = (state(a, end), state(b, end));
-        if ta != tb || sa != sb {
-            panic!(
-                "{what}: the engines differ after batch {i} ({} instructions)\n\
-                 interp: {sa:?}\n{ta}\nblock: {sb:?}\n{tb}",
-                a.stats.instructions
-            );
+        let mut ended = sa.is_some();
+        for (e, b) in bs.iter_mut() {
+            let sb = b.run_for(n);
+            let end = sa.is_some() || sb.is_some() || i % 64 == 0;
+            let (ta, tb) = (state(a, end), state(b, end));
+            if ta != tb || sa != sb {
+                panic!(
+                    "{what}: the engines differ after batch {i} ({} instructions)\n\
+                     interp: {sa:?}\n{ta}\n{}: {sb:?}\n{tb}",
+                    a.stats.instructions,
+                    e.name()
+                );
+            }
+            ended |= sb.is_some();
         }
         if let Some(reason) = sa {
             let ja = serde_json::to_string(&Report::new(a, &reason)).unwrap();
-            let jb = serde_json::to_string(&Report::new(b, &reason)).unwrap();
-            assert_eq!(ja, jb, "{what}: reports differ");
+            for (e, b) in bs.iter() {
+                let jb = serde_json::to_string(&Report::new(b, &reason)).unwrap();
+                assert_eq!(ja, jb, "{what}: reports differ under {}", e.name());
+            }
             return;
         }
+        assert!(!ended, "{what}: one engine stopped, not the interpreter");
     }
 }
 

@@ -1262,7 +1262,7 @@ fn lower_dp_any(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast
 
 /// Condition masks: bit `nzcv` of `COND_PASS[cond]` says whether `cond` passes with those
 /// flags (ARMv7-M A7.3, Table A7-1; 0b1110 and 0b1111 always pass).
-const COND_PASS: [u16; 16] = {
+pub(crate) const COND_PASS: [u16; 16] = {
     let mut t = [0u16; 16];
     let mut cond = 0;
     while cond < 16 {
@@ -2077,7 +2077,7 @@ fn trap(bus: &mut Bus, f: sim_core::Fault) -> Trap {
 /// A single load with the generic executor's alignment rule and fault; a fault takes the
 /// accumulated wait states as the generic executor does.
 #[inline(always)]
-fn load(bus: &mut Bus, size: MemSize, signed: bool, a: u32) -> Result<u32, Trap> {
+pub(crate) fn load(bus: &mut Bus, size: MemSize, signed: bool, a: u32) -> Result<u32, Trap> {
     let r = match size {
         MemSize::Word => mem::read32(bus, a, Align::Single),
         MemSize::Half => mem::read16(bus, a, Align::Single).map(|h| {
@@ -2103,7 +2103,7 @@ fn load(bus: &mut Bus, size: MemSize, signed: bool, a: u32) -> Result<u32, Trap>
 
 /// A single store (see [`load`]).
 #[inline(always)]
-fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), Trap> {
+pub(crate) fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), Trap> {
     let r = match size {
         MemSize::Word => mem::write32(bus, a, v, Align::Single),
         MemSize::Half => mem::write16(bus, a, v & 0xffff, Align::Single),

@@ -104,7 +104,7 @@ impl Done {
 const FLOW_EXC_RETURN: u64 = 3;
 
 #[inline(always)]
-fn retired(class: InstrClass, cycles: u32, flow: Flow) -> Done {
+pub(crate) fn retired(class: InstrClass, cycles: u32, flow: Flow) -> Done {
     let f: u64 = match flow {
         Flow::Plain => 0,
         Flow::Call => 1,
