@@ -169,15 +169,13 @@ pub struct RunOptions {
     #[arg(long)]
     pub strict_mmio: bool,
     /// The execution engine: `block` runs straight-line flash code as pre-decoded blocks,
-    /// `jit` the same with the hot blocks compiled to host code (when built with the `jit`
-    /// feature, the default), `interp` one instruction at a time (the reference); all give
-    /// the same instructions, cycles, statistics and energy (default: block).
+    /// `jit` the same with the hot blocks compiled to host code (only in a build with the
+    /// `jit` feature: `--features jit`), `interp` one instruction at a time (the reference);
+    /// all give the same instructions, cycles, statistics and energy (default: block).
     #[arg(
         long,
         value_name = "ENGINE",
-        value_parser = clap::builder::PossibleValuesParser::new(
-            isa_thumb::Engine::ALL.map(isa_thumb::Engine::name)
-        )
+        value_parser = clap::builder::PossibleValuesParser::new(["interp", "block", "jit"])
     )]
     pub engine: Option<String>,
 }

@@ -53,16 +53,25 @@ pub fn machine(
         ),
         None => None,
     };
+    // Every name clap accepts parses, but `jit` only in a build with the `jit` feature.
+    let engine = match opts.engine.as_deref() {
+        None => isa_thumb::Engine::default(),
+        Some(name) => isa_thumb::Engine::parse(name).ok_or_else(|| {
+            Failure::new(
+                exit::BAD_ARGUMENT,
+                format!(
+                    "--engine {name}: this thimble was built without the `jit` feature \
+                     (cargo install --path . --features jit)"
+                ),
+            )
+        })?,
+    };
     let copts = compose::Options {
         echo,
         warn_mmio: !opts.quiet,
         strict_mmio: opts.strict_mmio,
         semihosting_root,
-        engine: opts
-            .engine
-            .as_deref()
-            .and_then(isa_thumb::Engine::parse)
-            .unwrap_or_default(),
+        engine,
     };
     let mut m = compose::machine(board, image, program, &copts).map_err(|e| match e {
         compose::Error::DoesNotFit(e) => {

@@ -32,7 +32,7 @@
 //! (wait states that differ, a fetch stall before the first operation, a branch the other
 //! way, a trap) ends the code after that operation with its result, and the block engine
 //! accounts it and runs the rest of the block as it would have (`block::bulk`); runs of a
-//! looping block are accounted as the block engine accounts its bulk runs. `tests/engines.rs`
+//! looping block are accounted as the block engine accounts its bulk runs. `tests/it/engines.rs`
 //! runs every prebuilt ELF and random programs with interrupts under the JIT with a threshold
 //! of one run against the interpreter and compares everything after every batch.
 

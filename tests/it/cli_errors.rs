@@ -81,6 +81,19 @@ fn bss_larger_than_nano33ble_sram_is_refused_with_the_overflow() {
     );
 }
 
+/// A build without the `jit` feature (the default) knows the name and says what it lacks.
+#[cfg(not(feature = "jit"))]
+#[test]
+fn engine_jit_without_the_feature_names_it() {
+    let elf = prebuilt("hello-cortex-m4");
+    let o = thimble(&["run", s(&elf), "--board", "mps2-an386", "--engine", "jit"]);
+    assert_one_clear_line(
+        &o,
+        BAD_ARGUMENT,
+        &["--engine jit", "without the `jit` feature", "--features jit"],
+    );
+}
+
 #[test]
 fn unknown_board_and_core_are_bad_arguments() {
     let elf = prebuilt("hello-cortex-m4");
