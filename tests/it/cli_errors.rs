@@ -90,7 +90,11 @@ fn engine_jit_without_the_feature_names_it() {
     assert_one_clear_line(
         &o,
         BAD_ARGUMENT,
-        &["--engine jit", "without the `jit` feature", "--features jit"],
+        &[
+            "--engine jit",
+            "without the `jit` feature",
+            "--features jit",
+        ],
     );
 }
 
