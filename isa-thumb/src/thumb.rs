@@ -432,9 +432,9 @@ impl Isa for Thumb {
     fn run(&mut self, cpu: &mut Cpu, bus: &mut Bus, stats: &mut Stats, budget: u64) -> RunExit {
         match self.engine {
             Engine::Interp => self.run_loop::<true>(cpu, bus, stats, budget),
-            Engine::Block => self.block_loop::<true>(cpu, bus, stats, budget),
+            Engine::Block => self.block_loop::<true, false>(cpu, bus, stats, budget),
             #[cfg(feature = "jit")]
-            Engine::Jit { .. } => self.block_loop::<true>(cpu, bus, stats, budget),
+            Engine::Jit { .. } => self.block_loop::<true, true>(cpu, bus, stats, budget),
         }
     }
 
@@ -447,9 +447,9 @@ impl Isa for Thumb {
     ) -> RunExit {
         match self.engine {
             Engine::Interp => self.run_loop::<false>(cpu, bus, stats, budget),
-            Engine::Block => self.block_loop::<false>(cpu, bus, stats, budget),
+            Engine::Block => self.block_loop::<false, false>(cpu, bus, stats, budget),
             #[cfg(feature = "jit")]
-            Engine::Jit { .. } => self.block_loop::<false>(cpu, bus, stats, budget),
+            Engine::Jit { .. } => self.block_loop::<false, false>(cpu, bus, stats, budget),
         }
     }
 }
