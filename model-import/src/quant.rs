@@ -49,9 +49,12 @@ pub fn softmax_params(beta: f32, input_scale: f32) -> (i32, i32, i32) {
     let real =
         (beta as f64 * input_scale as f64 * (1i64 << (31 - INTEGER_BITS)) as f64).min(max_real);
     let (mult, shift) = quantize_multiplier(real);
+    // 2^shift as a float: the same as TFLite's `1 << shift` for a real model's shift (0..=31),
+    // and no overflow for what a malformed file gives (a scale so small that the shift is
+    // negative, or huge; found by the tflite fuzz target, session 7).
     let max_input_rescaled = ((1i64 << INTEGER_BITS) - 1) as f64
         * (1i64 << (31 - INTEGER_BITS)) as f64
-        / (1i64 << shift) as f64;
+        / 2f64.powi(shift);
     let diff_min = -(max_input_rescaled.floor() as i32);
     (mult, shift, diff_min)
 }
@@ -66,6 +69,23 @@ mod tests {
             let (q, e) = frexp(x);
             assert!((0.5..1.0).contains(&q), "{x}: {q}");
             assert_eq!(q * 2f64.powi(e + 64) * 2f64.powi(-64), x);
+        }
+    }
+
+    #[test]
+    fn softmax_params_take_any_scale_without_overflow() {
+        // A real model's: beta 1, input scale 1/16 (shift 0..=31, as TFLite's).
+        let (m, shift, diff_min) = softmax_params(1.0, 0.0625);
+        assert!((0..=31).contains(&shift) && m > 0 && diff_min < 0);
+        // A malformed file's: a scale so small the shift is negative, one huge, none at all.
+        for (beta, scale) in [
+            (1.0, 1e-9),
+            (1.0, 1e-30),
+            (1.0, 1e30),
+            (0.0, 0.0),
+            (-1.0, f32::NAN),
+        ] {
+            let _ = softmax_params(beta, scale);
         }
     }
 
