@@ -95,42 +95,7 @@ fn lockstep(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batches: 
     if ra.is_err() {
         return;
     }
-    let mut i = 0;
-    loop {
-        let n = batches[i % batches.len()];
-        i += 1;
-        let sa = a.run_for(n);
-        let mut ended = sa.is_some();
-        for (e, b) in bs.iter_mut() {
-            let sb = b.run_for(n);
-            let end = sa.is_some() || sb.is_some() || i % 64 == 0;
-            let (ta, tb) = (state(a, end), state(b, end));
-            if ta != tb || sa != sb {
-                panic!(
-                    "{what}: the engines differ after batch {i} ({} instructions)\n\
-                     interp: {sa:?}\n{ta}\n{}: {sb:?}\n{tb}",
-                    a.stats.instructions,
-                    e.name()
-                );
-            }
-            ended |= sb.is_some();
-        }
-        if let Some(reason) = sa {
-            let ja = serde_json::to_string_pretty(&Report::new(a, &reason)).unwrap();
-            for (e, b) in bs.iter() {
-                let jb = serde_json::to_string_pretty(&Report::new(b, &reason)).unwrap();
-                assert_eq!(ja, jb, "{what}: reports differ under {}", e.name());
-                assert_eq!(
-                    a.bus.console.captured,
-                    b.bus.console.captured,
-                    "{what}: guest output differs under {}",
-                    e.name()
-                );
-            }
-            return;
-        }
-        assert!(!ended, "{what}: one engine stopped, not the interpreter");
-    }
+    run_prepared(what, a, bs, |i| batches[(i - 1) % batches.len()], max);
 }
 
 /// The board a prebuilt ELF is built for: `<prog>-cortex-<m>` on its MPS2 board (as QEMU
@@ -689,11 +654,26 @@ fn random_program(board: &str, core: Option<CoreProfile>, seed: u64, reload: u32
         m.reset().unwrap();
         prepare(m, seed, sram, reload);
     }
-    run_prepared(&what, &mut x, &mut ys, batch, 20_000);
+    // Odd batches short (1-13 instructions), even ones `batch`.
+    let batch_of = |i: usize| {
+        if i % 2 == 0 {
+            batch
+        } else {
+            1 + (i as u64 * 7) % 13
+        }
+    };
+    run_prepared(&what, &mut x, &mut ys, batch_of, 20_000);
 }
 
-/// [`lockstep`] without the reset (registers and devices were set up after it).
-fn run_prepared(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batch: u64, max: u64) {
+/// [`lockstep`] without the reset (registers and devices were set up after it): batch `i`
+/// (from 1) runs `batch_of(i)` instructions.
+fn run_prepared(
+    what: &str,
+    a: &mut Machine,
+    bs: &mut [(Engine, Machine)],
+    batch_of: impl Fn(usize) -> u64,
+    max: u64,
+) {
     a.limits.max_instructions = Some(max);
     for (_, b) in bs.iter_mut() {
         b.limits.max_instructions = Some(max);
@@ -701,11 +681,7 @@ fn run_prepared(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batch
     let mut i = 0;
     loop {
         i += 1;
-        let n = if i % 2 == 0 {
-            batch
-        } else {
-            1 + (i as u64 * 7) % 13
-        };
+        let n = batch_of(i);
         let sa = a.run_for(n);
         let mut ended = sa.is_some();
         for (e, b) in bs.iter_mut() {
@@ -723,10 +699,16 @@ fn run_prepared(what: &str, a: &mut Machine, bs: &mut [(Engine, Machine)], batch
             ended |= sb.is_some();
         }
         if let Some(reason) = sa {
-            let ja = serde_json::to_string(&Report::new(a, &reason)).unwrap();
+            let ja = serde_json::to_string_pretty(&Report::new(a, &reason)).unwrap();
             for (e, b) in bs.iter() {
-                let jb = serde_json::to_string(&Report::new(b, &reason)).unwrap();
+                let jb = serde_json::to_string_pretty(&Report::new(b, &reason)).unwrap();
                 assert_eq!(ja, jb, "{what}: reports differ under {}", e.name());
+                assert_eq!(
+                    a.bus.console.captured,
+                    b.bus.console.captured,
+                    "{what}: guest output differs under {}",
+                    e.name()
+                );
             }
             return;
         }
