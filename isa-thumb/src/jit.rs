@@ -438,22 +438,7 @@ fn supported(op: &Op) -> bool {
         | Fast::AddSpImm { .. } => true,
         Fast::ShiftedReg {
             op, shift, amount, ..
-        } => {
-            shift_ok(shift, amount)
-                && matches!(
-                    op,
-                    DpOp::Add
-                        | DpOp::Sub
-                        | DpOp::Rsb
-                        | DpOp::And
-                        | DpOp::Bic
-                        | DpOp::Orr
-                        | DpOp::Orn
-                        | DpOp::Eor
-                        | DpOp::Mov
-                        | DpOp::Mvn
-                )
-        }
+        } => shift_ok(shift, amount) && crate::exec::fast::shifted_register_op(op),
         Fast::DspExtend { rn, .. } => rn == crate::dsp::NO_REG || rn < 15,
         Fast::Sat { shift, amount, .. } => amount == 0 || shift_ok(shift, amount),
         _ => false,

@@ -1159,19 +1159,7 @@ fn lower_dp(op: DpOp, s: bool, rd: u8, rn: u8, op2: Operand2) -> Option<Fast> {
             }
         }
         if let Operand2::Reg { rm, shift, amount } = op2 {
-            let simple_op = matches!(
-                op,
-                DpOp::Add
-                    | DpOp::Sub
-                    | DpOp::Rsb
-                    | DpOp::And
-                    | DpOp::Bic
-                    | DpOp::Orr
-                    | DpOp::Orn
-                    | DpOp::Eor
-                    | DpOp::Mov
-                    | DpOp::Mvn
-            );
+            let simple_op = shifted_register_op(op);
             if simple_op && readable(rm) && shift != ShiftType::Rrx {
                 return Some(Fast::ShiftedReg {
                     op,
@@ -2113,6 +2101,24 @@ pub(crate) fn store(bus: &mut Bus, size: MemSize, a: u32, v: u32) -> Result<(), 
         bus.take_wait();
         f.into()
     })
+}
+
+/// The data-processing operations with a fast form for a shifted register operand (the
+/// block engine's, and so the ones the JIT compiles in that form).
+pub(crate) const fn shifted_register_op(op: DpOp) -> bool {
+    matches!(
+        op,
+        DpOp::Add
+            | DpOp::Sub
+            | DpOp::Rsb
+            | DpOp::And
+            | DpOp::Bic
+            | DpOp::Orr
+            | DpOp::Orn
+            | DpOp::Eor
+            | DpOp::Mov
+            | DpOp::Mvn
+    )
 }
 
 #[cfg(test)]
