@@ -17,6 +17,12 @@ use std::net::TcpStream;
 /// gdbstub's packet buffer, which is also the `PacketSize` it advertises to gdb.
 pub const MAX_PACKET: usize = 4096;
 
+/// The most bytes one `m` reply carries: its hex digits, `$`, `#` and checksum fill
+/// [`MAX_PACKET`]. gdb never asks for more (it sizes reads by `PacketSize`); a longer request
+/// from another client is answered with this many bytes, which the protocol allows ("the reply
+/// may contain fewer addressable memory units than requested", GDB manual, "Packets", `m`).
+pub const MAX_READ: usize = (MAX_PACKET - 4) / 2;
+
 /// What one byte from gdb completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
@@ -103,7 +109,7 @@ impl Framer {
                 if self.overflow || sent != Some(self.sum) {
                     Frame::Nack
                 } else {
-                    Frame::Packet(std::mem::take(&mut self.buf))
+                    Frame::Packet(clamp_read(std::mem::take(&mut self.buf)))
                 }
             }
         }
@@ -118,6 +124,36 @@ impl Framer {
         }
         self.buf.push(b);
     }
+}
+
+/// A whole `$m<addr>,<len>#xx` packet asking for more than [`MAX_READ`] bytes, rewritten to ask
+/// for [`MAX_READ`] (gdbstub would otherwise stream a reply of any length, as long as memory is
+/// mapped); every other packet as it is.
+fn clamp_read(packet: Vec<u8>) -> Vec<u8> {
+    let body = &packet[1..packet.len() - 3];
+    let Some(rest) = body.strip_prefix(b"m") else {
+        return packet;
+    };
+    let Some(comma) = rest.iter().position(|&b| b == b',') else {
+        return packet;
+    };
+    let (addr, len) = (&rest[..comma], &rest[comma + 1..]);
+    if len.is_empty() || !len.iter().all(u8::is_ascii_hexdigit) {
+        return packet;
+    }
+    let digits = len.iter().skip_while(|&&b| b == b'0').count();
+    let asked = len
+        .iter()
+        .fold(0u64, |a, &b| (a << 4) | u64::from(hex(b).unwrap_or(0)));
+    if digits <= 8 && asked <= MAX_READ as u64 {
+        return packet;
+    }
+    let mut out = b"$m".to_vec();
+    out.extend_from_slice(addr);
+    out.extend(format!(",{MAX_READ:x}").bytes());
+    let sum = out[1..].iter().fold(0u8, |a, b| a.wrapping_add(*b));
+    out.extend(format!("#{sum:02x}").bytes());
+    out
 }
 
 /// A byte stream to gdb that can also be read without blocking.
@@ -291,6 +327,24 @@ mod tests {
             frames(b"junk-\x00$g#67"),
             [Frame::Packet(b"$g#67".to_vec())]
         );
+    }
+
+    fn packet(body: &str) -> Vec<u8> {
+        let sum = body.bytes().fold(0u8, |a, b| a.wrapping_add(b));
+        format!("${body}#{sum:02x}").into_bytes()
+    }
+
+    #[test]
+    fn reads_longer_than_a_reply_are_clamped() {
+        assert_eq!(MAX_READ, 2046);
+        let long = frames(&packet("m20000000,ffffffff"));
+        assert_eq!(long, [Frame::Packet(packet("m20000000,7fe"))]);
+        let huge = frames(&packet("m0,00000000000000000000001000"));
+        assert_eq!(huge, [Frame::Packet(packet("m0,7fe"))]);
+        // At the limit, below it, malformed or not a read: unchanged.
+        for body in ["m0,7fe", "m0,0007fe", "m0,4", "m0,", "m0,zz", "m0", "M0,4:00", "g"] {
+            assert_eq!(frames(&packet(body)), [Frame::Packet(packet(body))], "{body}");
+        }
     }
 
     #[test]
