@@ -128,24 +128,28 @@ impl Framer {
 
 /// A whole `$m<addr>,<len>#xx` packet asking for more than [`MAX_READ`] bytes, rewritten to ask
 /// for [`MAX_READ`] (gdbstub would otherwise stream a reply of any length, as long as memory is
-/// mapped); every other packet as it is.
+/// mapped); every other packet as it is. The length is read as gdbstub reads it: the second
+/// comma-separated field, where `x` and `X` count as the digit 0.
 fn clamp_read(packet: Vec<u8>) -> Vec<u8> {
     let body = &packet[1..packet.len() - 3];
     let Some(rest) = body.strip_prefix(b"m") else {
         return packet;
     };
-    let Some(comma) = rest.iter().position(|&b| b == b',') else {
+    let mut fields = rest.split(|&b| b == b',');
+    let (Some(addr), Some(len)) = (fields.next(), fields.next()) else {
         return packet;
     };
-    let (addr, len) = (&rest[..comma], &rest[comma + 1..]);
-    if len.is_empty() || !len.iter().all(u8::is_ascii_hexdigit) {
+    let digit = |b: u8| match b {
+        b'x' | b'X' => Some(0),
+        _ => hex(b),
+    };
+    if len.is_empty() || !len.iter().all(|&b| digit(b).is_some()) {
         return packet;
     }
-    let digits = len.iter().skip_while(|&&b| b == b'0').count();
-    let asked = len
-        .iter()
-        .fold(0u64, |a, &b| (a << 4) | u64::from(hex(b).unwrap_or(0)));
-    if digits <= 8 && asked <= MAX_READ as u64 {
+    let asked = len.iter().try_fold(0u64, |a, &b| {
+        a.checked_mul(16)?.checked_add(u64::from(digit(b)?))
+    });
+    if asked.is_some_and(|n| n <= MAX_READ as u64) {
         return packet;
     }
     let mut out = b"$m".to_vec();
@@ -341,9 +345,25 @@ mod tests {
         assert_eq!(long, [Frame::Packet(packet("m20000000,7fe"))]);
         let huge = frames(&packet("m0,00000000000000000000001000"));
         assert_eq!(huge, [Frame::Packet(packet("m0,7fe"))]);
+        // gdbstub reads `x` as the digit 0 and ignores fields after the length.
+        let x = frames(&packet("m0,1xx0x,4"));
+        assert_eq!(x, [Frame::Packet(packet("m0,7fe"))]);
         // At the limit, below it, malformed or not a read: unchanged.
-        for body in ["m0,7fe", "m0,0007fe", "m0,4", "m0,", "m0,zz", "m0", "M0,4:00", "g"] {
-            assert_eq!(frames(&packet(body)), [Frame::Packet(packet(body))], "{body}");
+        for body in [
+            "m0,7fe",
+            "m0,0007fe",
+            "m0,4",
+            "m0,",
+            "m0,zz",
+            "m0",
+            "M0,4:00",
+            "g",
+        ] {
+            assert_eq!(
+                frames(&packet(body)),
+                [Frame::Packet(packet(body))],
+                "{body}"
+            );
         }
     }
 
