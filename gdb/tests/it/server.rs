@@ -268,6 +268,12 @@ fn garbage_and_malformed_packets_do_not_crash_the_server() {
     c.send(&long);
     assert_eq!(c.read_byte(), b'-', "oversized packet");
     assert_eq!(c.ask("m0,4"), "00000120");
+    // A read longer than one reply holds gets the first MAX_READ bytes (gdb reads the rest
+    // with further packets), not a reply streamed over the whole flash.
+    let long_read = c.ask("m0,100000");
+    assert_eq!(long_read.len(), 2 * gdb::conn::MAX_READ);
+    assert!(long_read.len() + 4 <= gdb::conn::MAX_PACKET);
+    assert!(long_read.starts_with("00000120"));
     // A packet gdbstub cannot parse is answered as unsupported, and the client served on.
     assert_eq!(c.ask("qSupported"), "");
     assert_eq!(c.ask("m0,4"), "00000120");
