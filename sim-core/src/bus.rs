@@ -80,6 +80,8 @@ pub struct Mapped {
     pub size: u32,
     /// The device.
     pub dev: Box<dyn Device>,
+    /// Its next event (picoseconds) as [`Bus::reschedule`] last asked it.
+    pub next_ps: Option<u64>,
 }
 
 /// Memory, devices, exception state and the clock.
@@ -227,7 +229,15 @@ impl Bus {
     /// Maps a device at `base` (devices are kept sorted by base address).
     pub fn add_device(&mut self, base: u32, size: u32, dev: Box<dyn Device>) {
         let i = self.devices.partition_point(|m| m.base <= base);
-        self.devices.insert(i, Mapped { base, size, dev });
+        self.devices.insert(
+            i,
+            Mapped {
+                base,
+                size,
+                dev,
+                next_ps: None,
+            },
+        );
         self.reschedule();
     }
 
@@ -240,13 +250,21 @@ impl Bus {
     }
 
     /// Recomputes `next_event` (in cycles at the current core clock) from the devices' next
-    /// events (in time).
+    /// events (in time), asking every device.
     pub fn reschedule(&mut self) {
+        for m in &mut self.devices {
+            m.next_ps = m.dev.next_event(&self.clock);
+        }
+        self.next_event_from_devices();
+    }
+
+    /// `next_event` from the devices' next events as last asked.
+    fn next_event_from_devices(&mut self) {
         let seg = self.clock.segment();
         self.next_event = self
             .devices
             .iter()
-            .filter_map(|m| m.dev.next_event(&self.clock))
+            .filter_map(|m| m.next_ps)
             .min()
             .map_or(u64::MAX, |ps| seg.cycle_at(ps));
     }
@@ -428,11 +446,21 @@ impl Bus {
         f: impl FnOnce(&mut dyn Device, u32, &mut DeviceCtx) -> R,
     ) -> R {
         let hz = self.clock.hz();
+        let revision = self.clock.revision();
         let epoch = self.code_epoch;
         let m = &mut self.devices[i];
         let mut ctx = device_ctx!(self, self.now, m.base);
         let r = f(m.dev.as_mut(), m.base, &mut ctx);
-        self.reschedule();
+        if self.clock.revision() == revision {
+            // Only this device changed (a device reaches no other one, and every rate is as
+            // it was, so the others' events stay at the same times): ask it alone. A UART
+            // polled for every character otherwise asks all of a chip's devices per read.
+            let m = &mut self.devices[i];
+            m.next_ps = m.dev.next_event(&self.clock);
+            self.next_event_from_devices();
+        } else {
+            self.reschedule();
+        }
         self.attention();
         if self.clock.hz() != hz || self.console.decided || self.code_epoch != epoch {
             // Every pending event now falls on another cycle, and the statistics keep the

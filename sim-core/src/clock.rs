@@ -107,6 +107,9 @@ pub struct Clock {
     /// The rate at reset, for system reset.
     reset_hz: u64,
     reset_source: ClockSource,
+    /// Bumped by every change of a rate (core or named clock): a device's next event, a time,
+    /// is only known to stay put while this does (see `Bus::reschedule`).
+    revision: u64,
 }
 
 impl Clock {
@@ -126,7 +129,14 @@ impl Clock {
             domains: Vec::new(),
             reset_hz: hz,
             reset_source: source,
+            revision: 0,
         }
+    }
+
+    /// A number that changes whenever a rate (core or named clock) changes.
+    #[inline]
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The current segment.
@@ -193,6 +203,7 @@ impl Clock {
         if hz == cur.hz {
             return false;
         }
+        self.revision += 1;
         let seg = Segment {
             cycle: now,
             ps: cur.ps_at(now),
@@ -212,9 +223,11 @@ impl Clock {
     /// Publishes the frequency of a named clock of the chip (0: stopped).
     pub fn set_domain(&mut self, name: &'static str, hz: u64) {
         match self.domains.iter_mut().find(|(n, _)| *n == name) {
+            Some(d) if d.1 == hz => return,
             Some(d) => d.1 = hz,
             None => self.domains.push((name, hz)),
         }
+        self.revision += 1;
     }
 
     /// The frequency of a named clock of the chip, if published.
@@ -235,6 +248,7 @@ impl Clock {
         self.switch(now, self.reset_hz);
         self.source = self.reset_source;
         self.domains.clear();
+        self.revision += 1;
     }
 }
 
