@@ -601,11 +601,13 @@ fn parse_tensor(
         shape.push(d as usize);
     }
     // Bounded so that later size arithmetic cannot overflow and a malformed
-    // shape cannot ask for gigabytes (largest MCU arenas are a few MiB).
+    // shape cannot ask for gigabytes (largest MCU arenas are a few MiB). A zero
+    // dimension counts as one: [huge, huge, 0] holds no element, but the product
+    // of its leading dimensions would still overflow.
     const MAX_ELEMS: usize = 1 << 26;
     let mut elems: usize = 1;
     for &d in &shape {
-        elems = elems.saturating_mul(d);
+        elems = elems.saturating_mul(d.max(1));
     }
     if elems > MAX_ELEMS {
         return Err(ImportError::UnsupportedTensor {

@@ -242,3 +242,30 @@ fn unsupported_operator_names_it_and_its_index() {
     assert!(patched, "could not patch SOFTMAX into TANH");
     drop(b);
 }
+
+/// The malformed models the fuzzer found (`fuzz/corpus/tflite/regress-*`, each a bit-flipped
+/// micro_speech) import to a result or an error, never a panic; the shape one is refused with
+/// its shape named.
+#[test]
+fn fuzz_found_models_are_results_not_panics() {
+    let dir = repo_root().join("fuzz").join("corpus").join("tflite");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).expect("fuzz corpus") {
+        let path = e.expect("dir entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with("regress-") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read corpus input");
+        let r = model_import::import(&bytes, "fuzz_model");
+        if name == "regress-zero-dim-shape-overflow" {
+            let e = r
+                .err()
+                .expect("a shape that overflows is refused")
+                .to_string();
+            assert!(e.contains("shape"), "{e}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 2, "regression inputs found in {}", dir.display());
+}
