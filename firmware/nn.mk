@@ -36,7 +36,8 @@ NN_KERNELS := $(NN_FW)/nn/nn_kernels.c $(NN_FW)/nn/nn_softmax.c
 NN_HEADERS := $(wildcard $(NN_FW)/nn/*.h $(NN_FW)/nn/test/*.h $(NN_FW)/apps/*.h)
 
 NN_ELFS := $(foreach m,$(NN_MODELS),$(foreach b,$(NN_BOARDS),$(NN_OUT)/$(m)-$(b).elf)) \
-	$(NN_OUT)/nn_harness-cortex-m4.elf $(NN_OUT)/nn_harness-cortex-m0plus.elf
+	$(NN_OUT)/nn_harness-cortex-m4.elf $(NN_OUT)/nn_harness-cortex-m0plus.elf \
+	$(NN_OUT)/kws_loop-mps2-an386.elf
 
 .PHONY: nn-all
 nn-all: $(NN_ELFS)
@@ -51,6 +52,15 @@ $(NN_OUT)/$(1)-$(2).elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/models/$(1)/model.
 		-L$(BUILD)/lib/$(NN_CPU_$(2)) $$(LDFLAGS) -Tld/$(2).ld -lm -o $$@
 endef
 $(foreach m,$(NN_MODELS),$(foreach b,$(sort $(NN_BOARDS) mps2-an385 pico),$(eval $(call NN_ELF_RULE,$(m),$(b)))))
+
+# kws_loop (apps/kws_loop.c): kws with 20 inferences in a row, the steady state
+# scripts/bench.sh times against QEMU; on the QEMU board only.
+$(NN_OUT)/kws_loop-mps2-an386.elf: $(NN_KERNELS) $(NN_HEADERS) $(NN_FW)/models/kws/model.c $(NN_FW)/models/kws/model.h \
+		$(NN_FW)/apps/kws.c $(NN_FW)/apps/kws_loop.c $(NN_FW)/nn.mk $(COMMON_DEPS) ld/mps2-an386.ld \
+		$(BUILD)/lib/cortex-m4/.stamp | $(OUT)
+	$(CC) $(CFLAGS) $(CPUFLAGS_cortex-m4) $(NN_CFLAGS) $(NN_DEFS_mps2-an386) -I$(NN_FW)/models/kws \
+		$(NN_KERNELS) $(NN_FW)/models/kws/model.c $(NN_FW)/apps/kws_loop.c $(COMMON_SRCS) \
+		-L$(BUILD)/lib/cortex-m4 $(LDFLAGS) -Tld/mps2-an386.ld -lm -o $@
 
 # Kernel test harness (nn/test/kernel_harness.c): the DSP kernels (cortex-m4,
 # mps2-an386) and the portable ones (cortex-m0plus, linked for mps2-an385,
