@@ -12,8 +12,11 @@
 #   and firmware/prebuilt/bench_dsp-cortex-{m4,m7}.elf (CMSIS-style int8/q15 kernels on
 #   DSP-extension intrinsics, ~132 M instructions) and
 #   firmware/prebuilt/bench_fp-cortex-{m4,m7}.elf (TFLM-style float kernels, about half of
-#   the instructions FP, ~110-120 M instructions), and the four MLPerf Tiny models as single
-#   inferences on mps2-an386 (kws, vww, ic, ad; 2-30 M instructions).
+#   the instructions FP, ~110-120 M instructions), the steady state of repeated inferences
+#   (kws_loop-mps2-an386: 20 kws inferences in a row, 181 M instructions), and the four MLPerf
+#   Tiny models as single inferences on mps2-an386 (kws, vww, ic, ad; 2-30 M instructions).
+# The rss column is the largest peak resident set of thimble's runs of that ELF, in MiB (by
+# /usr/bin/time when it is installed, "-" otherwise).
 # Then the accounting overhead on the first ELF (isa-thumb/examples/bench_loop).
 #
 # Builds thimble in release mode first (or uses $THIMBLE if set).  The board follows the ELF name like
@@ -31,6 +34,7 @@ if [ $# -eq 0 ]; then
         firmware/prebuilt/bench_dsp-cortex-m7.elf \
         firmware/prebuilt/bench_fp-cortex-m4.elf \
         firmware/prebuilt/bench_fp-cortex-m7.elf \
+        firmware/prebuilt/kws_loop-mps2-an386.elf \
         firmware/prebuilt/kws-mps2-an386.elf \
         firmware/prebuilt/vww-mps2-an386.elf \
         firmware/prebuilt/ic-mps2-an386.elf \
@@ -43,11 +47,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 now() { date +%s.%N; }
+# Peak RSS of each thimble run, when GNU time is there to tell it.
+timer=""
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+    timer=/usr/bin/time
+fi
 # min A B: the smaller of two decimal numbers ("-" when A is "-").
 min() { awk "BEGIN { a = \"$1\"; b = $2; if (a == \"-\" || b < a + 0) print b; else print a }"; }
 
-printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %s\n' "elf" "instructions" "interp s" \
-    "block s" "jit s" "qemu s" "block/in" "jit/in" "interp/q" "block/q" "jit/q" "same"
+printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %6s %s\n' "elf" "instructions" "interp s" \
+    "block s" "jit s" "qemu s" "block/in" "jit/in" "interp/q" "block/q" "jit/q" "rss" "same"
 for elf in "$@"; do
     qemu=yes
     qm=""
@@ -65,14 +74,15 @@ for elf in "$@"; do
         *) echo "bench: no board for $elf" >&2; exit 1 ;;
     esac
     command -v qemu-system-arm >/dev/null 2>&1 || qemu=no
-    best_i=-; best_b=-; best_j=-; best_q=-
+    best_i=-; best_b=-; best_j=-; best_q=-; rss=0
     r=0
     while [ "$r" -lt "$rounds" ]; do
         r=$((r + 1))
         for engine in interp block jit; do
             t0=$(now)
-            # shellcheck disable=SC2086 # board is a word list on purpose
-            "$thimble" run "$elf" $board --engine "$engine" --json "$tmp/$engine.json" \
+            # shellcheck disable=SC2086 # board and timer are word lists on purpose
+            ${timer:+$timer -f %M -o "$tmp/rss"} \
+                "$thimble" run "$elf" $board --engine "$engine" --json "$tmp/$engine.json" \
                 >"$tmp/$engine.out" 2>"$tmp/$engine.err" || {
                 case $? in
                     0 | 1 | 2 | 3) ;; # the guest's own exit status
@@ -82,6 +92,10 @@ for elf in "$@"; do
                 esac
             }
             t1=$(now)
+            if [ -n "$timer" ]; then
+                kb=$(tail -n 1 "$tmp/rss")
+                [ "$kb" -gt "$rss" ] && rss=$kb
+            fi
             s=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
             case $engine in
                 interp) best_i=$(min "$best_i" "$s") ;;
@@ -117,8 +131,9 @@ for elf in "$@"; do
     fi
     bi=$(awk "BEGIN { printf \"%.2fx\", $best_i / $best_b }")
     ji=$(awk "BEGIN { printf \"%.2fx\", $best_i / $best_j }")
-    printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %s\n' "$(basename "$elf")" "$instr" \
-        "$best_i" "$best_b" "$best_j" "$best_q" "$bi" "$ji" "$iq" "$bq" "$jq" "$same"
+    if [ -n "$timer" ]; then rss=$(awk "BEGIN { printf \"%.1f\", $rss / 1024 }"); else rss=-; fi
+    printf '%-32s %12s %9s %9s %9s %9s %8s %8s %9s %9s %9s %6s %s\n' "$(basename "$elf")" "$instr" \
+        "$best_i" "$best_b" "$best_j" "$best_q" "$bi" "$ji" "$iq" "$bq" "$jq" "$rss" "$same"
 done
 echo "(best of $rounds interleaved rounds; block/in and jit/in: interp time / block or jit time,"
 echo " the engines' speed-ups; interp/q, block/q and jit/q: thimble's time / QEMU's, below 1 is"
@@ -133,7 +148,10 @@ if [ -z "${THIMBLE:-}" ]; then
         *-cortex-m0plus*) set -- "$1" mps2-an385 cortex-m0plus ;;
         *-cortex-m4*) set -- "$1" mps2-an386 ;;
         *-cortex-m7*) set -- "$1" mps2-an500 ;;
-        *) set -- "$1" mps2-an385 ;;
+        *-cortex-m3*) set -- "$1" mps2-an385 ;;
+        # bench_loop attaches no devices (no SCB to enable the FPU through), so it takes
+        # only the bare-metal cortex-m ELFs.
+        *) set -- firmware/prebuilt/bench_conv_int8-cortex-m4.elf mps2-an386 ;;
     esac
     target/release/examples/bench_loop "$@" >/dev/null
 fi
