@@ -685,6 +685,24 @@ fn parse_tensor(
                         tensor: idx,
                     });
                 }
+                // TFLite's int8 scheme (its quantization spec): int8 zero points lie in
+                // [-128, 127]; int32 (bias) and float tensors have zero point 0. Anything
+                // else is malformed, and would overflow the emitter's offsets (-zp).
+                let allowed = match ty {
+                    ElemType::I8 => -128..=127,
+                    ElemType::I32 | ElemType::F32 => 0..=0,
+                };
+                if let Some(z) = zero_point.iter().find(|z| !allowed.contains(*z)) {
+                    return Err(ImportError::UnsupportedTensor {
+                        what: format!(
+                            "zero point {z} for {} (allowed {}..={})",
+                            ty.c_type(),
+                            allowed.start(),
+                            allowed.end()
+                        ),
+                        tensor: idx,
+                    });
+                }
                 Some(Quant {
                     scale,
                     zero_point,

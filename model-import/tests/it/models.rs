@@ -244,8 +244,8 @@ fn unsupported_operator_names_it_and_its_index() {
 }
 
 /// The malformed models the fuzzer found (`fuzz/corpus/tflite/regress-*`, each a bit-flipped
-/// micro_speech) import to a result or an error, never a panic; the shape one is refused with
-/// its shape named.
+/// micro_speech) import to a result or an error, never a panic; the shape and zero-point ones
+/// are refused, naming what is wrong.
 #[test]
 fn fuzz_found_models_are_results_not_panics() {
     let dir = repo_root().join("fuzz").join("corpus").join("tflite");
@@ -258,13 +258,18 @@ fn fuzz_found_models_are_results_not_panics() {
         }
         let bytes = std::fs::read(&path).expect("read corpus input");
         let r = model_import::import(&bytes, "fuzz_model");
-        if name == "regress-zero-dim-shape-overflow" {
+        let refused = match name.as_str() {
+            "regress-zero-dim-shape-overflow" => Some("shape"),
+            "regress-zero-point-negate-overflow" => Some("zero point"),
+            _ => None,
+        };
+        if let Some(what) = refused {
             let Err(e) = r else {
-                panic!("{name}: a shape that overflows must be refused");
+                panic!("{name}: must be refused (its {what})");
             };
-            assert!(e.to_string().contains("shape"), "{e}");
+            assert!(e.to_string().contains(what), "{name}: {e}");
         }
         seen += 1;
     }
-    assert!(seen >= 2, "regression inputs found in {}", dir.display());
+    assert!(seen >= 3, "regression inputs found in {}", dir.display());
 }
