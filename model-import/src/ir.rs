@@ -692,6 +692,12 @@ fn parse_tensor(
                     ElemType::I8 => -128..=127,
                     ElemType::I32 | ElemType::F32 => 0..=0,
                 };
+                if let Some(bad) = scale.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
+                    return Err(ImportError::UnsupportedTensor {
+                        what: format!("quantization scale {bad} (a scale is finite and above 0)"),
+                        tensor: idx,
+                    });
+                }
                 if let Some(z) = zero_point.iter().find(|z| !allowed.contains(*z)) {
                     return Err(ImportError::UnsupportedTensor {
                         what: format!(

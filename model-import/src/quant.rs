@@ -38,7 +38,7 @@ pub fn quantize_multiplier(m: f64) -> (i32, i32) {
 
 /// `Quantize(f)` used for activation ranges: `zp + round(f / scale)` in float.
 pub fn quantize_f32(f: f32, scale: f32, zero_point: i32) -> i32 {
-    zero_point + (f / scale).round() as i32
+    zero_point.saturating_add((f / scale).round() as i32)
 }
 
 /// Softmax input scaling (TFLite's `PreprocessSoftmaxScaling` with 5 integer
@@ -87,6 +87,14 @@ mod tests {
         ] {
             let _ = softmax_params(beta, scale);
         }
+    }
+
+    #[test]
+    fn activation_bounds_saturate() {
+        assert_eq!(quantize_f32(6.0, 0.5, -128), -116);
+        // A bound far outside the int32 range at a tiny scale: saturated, not wrapped.
+        assert_eq!(quantize_f32(1e30, 1e-30, 127), i32::MAX);
+        assert_eq!(quantize_f32(-1e30, 1e-30, -128), i32::MIN);
     }
 
     #[test]
